@@ -1,0 +1,45 @@
+"""Label sentences of Chinese speeches on cadre work style with work-style problem categories.
+
+The public API::
+
+    import taxonomy
+    model = taxonomy.load_model()                 # the default model
+    table = model.label_text(text, doc="speech")  # one row per sentence
+    table = model.label_files(["data/raw"])       # files and folders
+    model, scores = taxonomy.train(out="models/m.skops")
+
+Heavy libraries are imported only when a function that needs them is called.
+"""
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "load_model",
+    "train",
+    "summarise",
+    "load_categories",
+    "check_labelled",
+    "TaxonomyModel",
+    "TaxonomyError",
+]
+
+from .categories import load_categories
+from .dataset import check_labelled
+from .errors import TaxonomyError
+
+
+def __getattr__(name):
+    if name in ("load_model", "TaxonomyModel"):
+        from . import model
+
+        return getattr(model, name)
+    if name == "train":
+        from .training import train
+
+        return train
+    if name == "summarise":
+        from .report import summarise
+
+        return summarise
+    raise AttributeError(f"module 'taxonomy' has no attribute {name!r}")

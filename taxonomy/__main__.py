@@ -1,0 +1,6 @@
+"""``python -m taxonomy`` runs the ``taxonomy`` command."""
+
+from .cli import main
+
+if __name__ == "__main__":
+    main()

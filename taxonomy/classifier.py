@@ -1,0 +1,165 @@
+"""The classifier at the end of the pipeline: categories with tuned thresholds, and stance.
+
+:class:`ProblemClassifier` fits one logistic regression per category
+(one-vs-rest), chooses a decision threshold for each category from out-of-fold
+probabilities (grouped by source when groups are given), and fits a second
+logistic regression that tells a problem description from a remedy on the
+sentences that carry a category.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, KFold
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.utils.validation import check_is_fitted
+
+STANCE_LABELS = ("problem", "remedy")
+
+
+def best_f1_threshold(y_true: np.ndarray, scores: np.ndarray, *, low: float = 0.05, high: float = 0.95) -> float:
+    """The threshold in ``[low, high]`` that maximises F1 of ``scores >= t``.
+
+    Ties go to the threshold nearest 0.5; with no positives the answer is 0.5.
+
+    >>> best_f1_threshold(np.array([0, 0, 1, 1]), np.array([0.1, 0.3, 0.35, 0.8]))
+    0.325
+    """
+    y_true = np.asarray(y_true).astype(bool)
+    if not y_true.any():
+        return 0.5
+    candidates = np.unique(np.clip(scores, low, high))
+    # midpoints between neighbouring scores generalise better than the scores themselves
+    mids = (candidates[:-1] + candidates[1:]) / 2 if len(candidates) > 1 else candidates
+    grid = np.unique(np.concatenate([mids, [0.5]]))
+    best, best_key = 0.5, (-1.0, 0.0)
+    for t in grid:
+        pred = scores >= t
+        tp = np.sum(pred & y_true)
+        f1 = 2 * tp / (pred.sum() + y_true.sum())
+        key = (round(float(f1), 12), -abs(t - 0.5))
+        if key > best_key:
+            best, best_key = float(t), key
+    return round(best, 6)
+
+
+class ProblemClassifier(ClassifierMixin, BaseEstimator):
+    """Multi-label category classifier with per-category thresholds and a stance head.
+
+    Parameters
+    ----------
+    C : float, default 8.0
+        Inverse regularisation strength of the category classifiers.
+    class_weight : {"balanced", None}, default None
+        Class weights of the category classifiers. ``None`` keeps the
+        probabilities close to calibrated; the thresholds handle the imbalance.
+    stance_C : float, default 4.0
+        Inverse regularisation strength of the stance classifier.
+    cv : int, default 5
+        Folds used to choose thresholds from out-of-fold probabilities.
+    tune_thresholds : bool, default True
+        Choose thresholds by cross-validation; ``False`` uses 0.5 everywhere.
+    random_state : int, default 0
+        Seed for fold shuffling when no groups are given.
+
+    Notes
+    -----
+    ``fit(X, Y, groups=None, stance=None)`` takes ``Y`` as a binary indicator
+    DataFrame whose columns are the category ids, ``groups`` (source of each
+    sentence) for grouped threshold selection, and ``stance`` (``problem`` /
+    ``remedy`` / empty per sentence) for the stance head.
+    """
+
+    def __init__(self, *, C=8.0, class_weight=None, stance_C=4.0, cv=5, tune_thresholds=True, random_state=0):
+        self.C = C
+        self.class_weight = class_weight
+        self.stance_C = stance_C
+        self.cv = cv
+        self.tune_thresholds = tune_thresholds
+        self.random_state = random_state
+
+    def _category_model(self):
+        return OneVsRestClassifier(
+            LogisticRegression(
+                C=self.C, class_weight=self.class_weight, solver="liblinear", max_iter=1000, random_state=0
+            )
+        )
+
+    def _folds(self, n, groups):
+        if groups is not None and len(np.unique(groups)) >= self.cv:
+            return list(GroupKFold(n_splits=self.cv).split(np.zeros(n), groups=groups))
+        return list(KFold(n_splits=self.cv, shuffle=True, random_state=self.random_state).split(np.zeros(n)))
+
+    def fit(self, X, Y, groups=None, stance=None):
+        if isinstance(Y, pd.DataFrame):
+            self.categories_ = np.array([str(c) for c in Y.columns], dtype=object)
+            Y = Y.to_numpy()
+        else:
+            Y = np.asarray(Y)
+            self.categories_ = np.array([str(i) for i in range(Y.shape[1])], dtype=object)
+        Y = Y.astype(int)
+        self.classes_ = np.arange(Y.shape[1])
+        # a category without positives (or without negatives) cannot be learnt
+        self.constant_ = np.where(Y.all(axis=0), 1.0, np.where(Y.any(axis=0), np.nan, 0.0))
+        learnable = np.isnan(self.constant_)
+        self.learnable_ = learnable
+        self.estimator_ = self._category_model().fit(X, Y[:, learnable]) if learnable.any() else None
+
+        thresholds = np.full(Y.shape[1], 0.5)
+        if self.tune_thresholds and learnable.any():
+            oof = np.zeros((Y.shape[0], int(learnable.sum())))
+            for train, test in self._folds(Y.shape[0], groups):
+                model = clone(self._category_model())
+                Yt = Y[train][:, learnable]
+                ok = Yt.any(axis=0) & ~Yt.all(axis=0)
+                if ok.all():
+                    oof[test] = model.fit(X[train], Yt).predict_proba(X[test])
+                else:  # a fold without positives for some category: fit the others
+                    part = model.fit(X[train], Yt[:, ok]).predict_proba(X[test]) if ok.any() else None
+                    if part is not None:
+                        oof[np.ix_(test, np.flatnonzero(ok))] = part
+            self.oof_proba_ = oof
+            for j, k in enumerate(np.flatnonzero(learnable)):
+                thresholds[k] = best_f1_threshold(Y[:, k], oof[:, j])
+        self.thresholds_ = thresholds
+
+        self.stance_estimator_ = None
+        self.stance_default_ = "problem"
+        if stance is not None:
+            stance = np.asarray(stance, dtype=object)
+            has = Y.any(axis=1) & np.isin(stance, STANCE_LABELS)
+            values = stance[has]
+            if len(np.unique(values)) == 2:
+                self.stance_estimator_ = LogisticRegression(
+                    C=self.stance_C, solver="liblinear", max_iter=1000, random_state=0
+                ).fit(X[has], (values == "remedy").astype(int))
+            elif len(values):
+                self.stance_default_ = str(values[0])
+        return self
+
+    def predict_proba(self, X):
+        """Probability of every category, shape ``(n_sentences, n_categories)``."""
+        check_is_fitted(self, "thresholds_")
+        n = X.shape[0]
+        proba = np.tile(np.nan_to_num(self.constant_, nan=0.0), (n, 1))
+        if self.estimator_ is not None:
+            proba[:, self.learnable_] = self.estimator_.predict_proba(X)
+        return proba
+
+    def predict(self, X):
+        """Binary indicator of the categories at the tuned thresholds."""
+        return (self.predict_proba(X) >= self.thresholds_).astype(int)
+
+    def predict_stance_proba(self, X):
+        """Probability that each sentence is a remedy rather than a problem description."""
+        check_is_fitted(self, "thresholds_")
+        if self.stance_estimator_ is None:
+            return np.full(X.shape[0], 1.0 if self.stance_default_ == "remedy" else 0.0)
+        return self.stance_estimator_.predict_proba(X)[:, 1]
+
+    def predict_stance(self, X):
+        """``problem`` or ``remedy`` for every sentence (meaningful where a category is predicted)."""
+        return np.where(self.predict_stance_proba(X) >= 0.5, "remedy", "problem")

@@ -1,0 +1,234 @@
+"""The ``taxonomy`` command: a thin layer over the Python API.
+
+Every command catches :class:`~taxonomy.errors.TaxonomyError`, prints its one-line
+message and exits with status 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import TaxonomyError
+
+app = typer.Typer(
+    name="taxonomy",
+    help="Label sentences of Chinese work-style speeches with problem categories (形式主义, 推诿扯皮, 中梗阻 …).",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+data_app = typer.Typer(help="Work with the labelled data.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(data_app, name="data")
+
+ModelOption = typer.Option(None, "--model", "-m", help="Model file (default: models/taxonomy-default.skops).")
+ForceOption = typer.Option(False, "--force", "-f", help="Replace the output file if it exists.")
+DataOption = typer.Option(None, "--data", "-d", help="Folder of labelled CSV files (default: data/labelled).")
+PROGRESS_FROM = 5
+
+
+def _fail(exc: Exception) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(2)
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(stderr=False, soft_wrap=False)
+
+
+def _progress(total: int):
+    """A progress bar on stderr, shown for more than a handful of files."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        transient=True, disable=total <= PROGRESS_FROM, console=Console(stderr=True),
+    )
+
+
+@app.command()
+def label(
+    paths: list[Path] = typer.Argument(..., help="Speech files (.txt .docx .pdf .html) or folders."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to .csv, .xlsx, .jsonl or .parquet."),
+    model_path: Optional[Path] = ModelOption,
+    force: bool = ForceOption,
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for many files (0 = all cores)."),
+) -> None:
+    """Label every sentence of the speeches: one row per sentence.
+
+    Columns: doc, sentence_id, start, end, text, labels, stance, then p_<id> for
+    every category. Without -o a readable table is printed.
+
+    Example: taxonomy label data/raw/000_a0a5117793308a47.txt -o labels.csv
+    """
+    from .labelling import label_to_file, label_stream
+    from .model import load_model
+    from .reading import expand_paths
+
+    try:
+        model = load_model(model_path)
+        files = expand_paths(paths)
+        if not files:
+            raise TaxonomyError(f"{', '.join(map(str, paths))}: no supported speech files found")
+        with _progress(len(files)) as progress:
+            task = progress.add_task("labelling", total=len(files))
+            advance = lambda: progress.advance(task)  # noqa: E731 - not persisted
+            if output is not None:
+                n = label_to_file(model, files, output, overwrite=force, jobs=jobs, on_document=advance)
+                typer.echo(f"wrote {n} sentences from {len(files)} file(s) to {output}", err=True)
+            else:
+                for table in label_stream(model, files, jobs=jobs, on_document=advance):
+                    _print_labels(table)
+    except TaxonomyError as exc:
+        _fail(exc)
+
+
+def _print_labels(table) -> None:
+    from rich.table import Table
+
+    if table.empty:
+        return
+    view = Table(title=str(table["doc"].iloc[0]), show_lines=False)
+    for column in ("sentence_id", "labels", "stance", "text"):
+        view.add_column(column, overflow="fold")
+    for row in table.itertuples(index=False):
+        view.add_row(str(row.sentence_id), row.labels or "-", row.stance or "", row.text)
+    _console().print(view)
+
+
+@app.command()
+def summary(
+    paths: list[Path] = typer.Argument(..., help="Speech files or folders."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to .csv, .xlsx, .jsonl or .parquet."),
+    model_path: Optional[Path] = ModelOption,
+    force: bool = ForceOption,
+) -> None:
+    """Per speech: sentences per category and per family, split by stance.
+
+    Example: taxonomy summary data/raw -o summary.xlsx
+    """
+    from .model import load_model
+    from .output import write_table
+    from .report import summarise
+
+    try:
+        model = load_model(model_path)
+        table = summarise(model.label_files(paths))
+        if output is not None:
+            write_table(table, output, overwrite=force)
+            typer.echo(f"wrote the summary of {table['doc'].nunique()} speech(es) to {output}", err=True)
+        else:
+            _print_summary(table)
+    except TaxonomyError as exc:
+        _fail(exc)
+
+
+def _print_summary(table) -> None:
+    from rich.table import Table
+
+    for doc, rows in table.groupby("doc", sort=False):
+        view = Table(title=f"{doc} ({rows['n_sentences'].iloc[0]} sentences)")
+        for column in ("level", "id", "name_zh", "problem", "remedy", "total"):
+            view.add_column(column, justify="right" if column in ("problem", "remedy", "total") else "left")
+        for row in rows.itertuples(index=False):
+            if row.total or row.level == "family":
+                view.add_row(row.level, row.id, row.name_zh, str(row.problem), str(row.remedy), str(row.total))
+        _console().print(view)
+
+
+@app.command()
+def train(
+    data: Optional[Path] = DataOption,
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Model file to write (default: the default model)."),
+    cv: bool = typer.Option(True, "--cv/--no-cv", help="Print cross-validated scores grouped by source."),
+    force: bool = ForceOption,
+) -> None:
+    """Train the model on the labelled data and write it with its metadata (.json).
+
+    Example: taxonomy train --out models/taxonomy-default.skops --force
+    """
+    from . import config
+    from .training import train as train_model
+
+    target = out or config.default_model_path()
+    try:
+        if target.exists() and not force:
+            raise TaxonomyError(f"{target}: already exists (use --force to replace it)")
+        model, scores = train_model(data, target, cv=cv)
+    except TaxonomyError as exc:
+        _fail(exc)
+    for key, value in scores.items():
+        typer.echo(f"{key:>22}: {value:.3f}" if isinstance(value, float) else f"{key:>22}: {value}")
+    typer.echo(f"wrote {target} ({model.metadata['n_sentences']} sentences, {len(model.categories)} categories)")
+
+
+@app.command()
+def evaluate(
+    data: Optional[Path] = DataOption,
+    out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="Folder for evaluation.md/.json (default: reports/)."),
+    baselines: bool = typer.Option(True, "--baselines/--no-baselines", help="Also run the baselines on the same folds."),
+    learning_curve: bool = typer.Option(True, "--learning-curve/--no-learning-curve", help="Also compute the learning curve."),
+) -> None:
+    """Grouped cross-validation with baselines side by side; writes reports/evaluation.md and .json.
+
+    Example: taxonomy evaluate --data data/labelled
+    """
+    from . import config
+    from .evaluation import run_evaluation
+
+    try:
+        md_path, _ = run_evaluation(
+            data, out_dir or config.reports_dir(), baselines=baselines, learning_curve=learning_curve,
+            log=lambda msg: typer.echo(msg, err=True),
+        )
+    except TaxonomyError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {md_path} and {md_path.with_suffix('.json')}")
+
+
+@data_app.command("check")
+def data_check(data: Optional[Path] = DataOption) -> None:
+    """Validate every labelled file and print counts per category and stance.
+
+    Example: taxonomy data check --data data/labelled
+    """
+    from . import config
+    from .dataset import check_labelled
+
+    report = check_labelled(data or config.labelled_dir())
+    for line in report.summary_lines():
+        typer.echo(line)
+    if report.problems:
+        for problem in report.problems:
+            typer.echo(problem, err=True)
+        typer.echo(f"{len(report.problems)} problem(s) found", err=True)
+        raise typer.Exit(1)
+    typer.echo("no problems found")
+
+
+@app.command()
+def categories() -> None:
+    """List the categories: id, 中文名, family and definition.
+
+    Example: taxonomy categories
+    """
+    from rich.table import Table
+
+    from .categories import load_categories
+
+    view = Table(title="categories")
+    for column in ("id", "name_zh", "family", "definition"):
+        view.add_column(column, overflow="fold")
+    for c in load_categories():
+        view.add_row(c.id, c.name_zh, c.family, c.definition)
+    _console().print(view)
+
+
+def main() -> None:  # console-script entry point
+    app()

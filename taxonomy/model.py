@@ -1,0 +1,227 @@
+"""The trained model: one scikit-learn Pipeline plus the metadata that describes it.
+
+:func:`load_model` returns a :class:`TaxonomyModel`, which labels raw text, files
+and folders. Models are stored with ``skops.io`` and loaded only when every type in
+the file is on :data:`TRUSTED_TYPES`, so a model file cannot run code when loaded;
+a JSON metadata file sits beside it.
+
+Examples
+--------
+>>> import taxonomy
+>>> model = taxonomy.load_model()                           # doctest: +SKIP
+>>> table = model.label_text("有的干部遇到矛盾绕道走。", doc="demo")  # doctest: +SKIP
+>>> table.loc[0, "labels"]                                 # doctest: +SKIP
+'buck_passing'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from . import config
+from .categories import Category, load_categories
+from .classifier import ProblemClassifier
+from .errors import TaxonomyError
+from .features import add_context, build_features
+from .normalise import normalise_text
+from .reading import expand_paths, read_document
+from .split import split_sentences
+
+SENTENCE_COLUMNS = ["doc", "sentence_id", "start", "end", "text"]
+OUTPUT_COLUMNS = SENTENCE_COLUMNS + ["labels", "stance"]
+
+TRUSTED_TYPES = [
+    "taxonomy.features.JiebaSegmenter",
+    "taxonomy.classifier.ProblemClassifier",
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "numpy.float32",
+    "numpy.float64",
+    "numpy.int32",
+    "numpy.int64",
+    "numpy.dtype",
+    "builtins.slice",
+]
+
+
+def build_pipeline(
+    *,
+    words: bool = True,
+    chars: bool = True,
+    context: bool = True,
+    context_weight: float = 0.5,
+    C: float = 8.0,
+    class_weight=None,
+    tune_thresholds: bool = True,
+) -> Pipeline:
+    """The untrained model: feature union followed by :class:`ProblemClassifier`."""
+    return Pipeline(
+        [
+            ("features", build_features(words=words, chars=chars, context=context, context_weight=context_weight)),
+            ("classifier", ProblemClassifier(C=C, class_weight=class_weight, tune_thresholds=tune_thresholds)),
+        ]
+    )
+
+
+def sentences_frame(text: str, doc: str) -> pd.DataFrame:
+    """Normalise and split raw ``text`` into a frame with :data:`SENTENCE_COLUMNS`."""
+    sentences = split_sentences(normalise_text(text))
+    return pd.DataFrame(
+        {
+            "doc": [doc] * len(sentences),
+            "sentence_id": [s.sentence_id for s in sentences],
+            "start": [s.start for s in sentences],
+            "end": [s.end for s in sentences],
+            "text": [s.text for s in sentences],
+        },
+        columns=SENTENCE_COLUMNS,
+    )
+
+
+@dataclass
+class TaxonomyModel:
+    """A fitted pipeline with its category list and metadata.
+
+    Use :func:`load_model` to get one, or :func:`taxonomy.train` to make one.
+    """
+
+    pipeline: Pipeline
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def categories(self) -> list[str]:
+        """Category ids in output order."""
+        return [str(c) for c in self.pipeline.named_steps["classifier"].categories_]
+
+    @property
+    def probability_columns(self) -> list[str]:
+        return [f"p_{c}" for c in self.categories]
+
+    @property
+    def output_columns(self) -> list[str]:
+        """The columns of every labelled table, in order."""
+        return OUTPUT_COLUMNS + self.probability_columns
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        clf = self.pipeline.named_steps["classifier"]
+        return dict(zip(self.categories, map(float, clf.thresholds_)))
+
+    def predict_frame(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Category probabilities and stance for a frame with ``doc`` and ``text`` in speech order."""
+        if frame.empty:
+            return np.zeros((0, len(self.categories))), np.zeros(0, dtype=object)
+        X = add_context(frame, by="doc")
+        features = self.pipeline.named_steps["features"].transform(X)
+        clf = self.pipeline.named_steps["classifier"]
+        return clf.predict_proba(features), clf.predict_stance(features)
+
+    def label_sentences(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Label a frame of sentences (:data:`SENTENCE_COLUMNS`) and return the output table."""
+        proba, stance = self.predict_frame(frame)
+        out = frame[SENTENCE_COLUMNS].reset_index(drop=True).copy()
+        chosen = proba >= self.pipeline.named_steps["classifier"].thresholds_
+        cats = np.array(self.categories, dtype=object)
+        out["labels"] = ["|".join(cats[row]) for row in chosen]
+        out["stance"] = np.where(chosen.any(axis=1), stance, "")
+        probs = pd.DataFrame(np.round(proba, 4), columns=self.probability_columns)
+        return pd.concat([out, probs], axis=1)
+
+    def label_text(self, text: str, doc: str = "text") -> pd.DataFrame:
+        """Normalise, split and label one speech given as a string.
+
+        Returns one row per sentence with the columns :attr:`output_columns`;
+        ``start``/``end`` are offsets into the normalised text.
+        """
+        return self.label_sentences(sentences_frame(text, doc))
+
+    def iter_label_files(self, paths: Iterable[str | Path]) -> Iterator[pd.DataFrame]:
+        """Label speeches one at a time (files or folders), yielding one table per speech."""
+        for doc, path in expand_paths(paths):
+            yield self.label_text(read_document(path), doc=doc)
+
+    def label_files(self, paths: Iterable[str | Path]) -> pd.DataFrame:
+        """Label every speech under ``paths`` and return one table."""
+        tables = list(self.iter_label_files(paths))
+        if not tables:
+            return pd.DataFrame(columns=self.output_columns)
+        return pd.concat(tables, ignore_index=True)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model with skops and its metadata as JSON beside it (``.json``).
+
+        Both are written to temporary files first and renamed into place.
+        """
+        import skops.io as sio
+
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        untrusted = set(sio.get_untrusted_types(data=sio.dumps(self.pipeline))) - set(TRUSTED_TYPES)
+        if untrusted:
+            raise TaxonomyError(f"{path}: the model holds types not on the trusted list: {sorted(untrusted)}")
+        _atomic_write(path, lambda handle: sio.dump(self.pipeline, handle), binary=True)
+        meta = metadata_path(path)
+        _atomic_write(meta, lambda handle: handle.write(json.dumps(self.metadata, ensure_ascii=False, indent=2) + "\n"))
+        return path
+
+
+def metadata_path(model_path: str | Path) -> Path:
+    """The metadata file that belongs to ``model_path``."""
+    return Path(model_path).with_suffix(".json")
+
+
+def _atomic_write(path: Path, write, *, binary: bool = False) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8") as handle:
+            write(handle)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_model(path: str | Path | None = None) -> TaxonomyModel:
+    """Load a model saved by :meth:`TaxonomyModel.save` (default: the project's default model).
+
+    Raises
+    ------
+    TaxonomyError
+        When the file is missing or holds a type that is not trusted.
+    """
+    import skops.io as sio
+
+    path = Path(path) if path is not None else config.default_model_path()
+    if not path.is_file():
+        raise TaxonomyError(f"{path}: no model file (train one with `taxonomy train`)")
+    try:
+        untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
+    except Exception as exc:
+        raise TaxonomyError(f"{path}: not a skops model file ({type(exc).__name__})") from None
+    if untrusted:
+        raise TaxonomyError(f"{path}: refuses to load untrusted types {sorted(untrusted)}")
+    pipeline = sio.load(path, trusted=TRUSTED_TYPES)
+    meta_file = metadata_path(path)
+    metadata = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+    return TaxonomyModel(pipeline=pipeline, metadata=metadata)
+
+
+def category_table(categories: list[Category] | None = None) -> pd.DataFrame:
+    """The category set as a table (id, name_zh, family, definition)."""
+    cats = categories or load_categories()
+    return pd.DataFrame([(c.id, c.name_zh, c.family, c.definition) for c in cats],
+                        columns=["id", "name_zh", "family", "definition"])

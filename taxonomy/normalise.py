@@ -1,0 +1,128 @@
+"""Normalising raw speech text before it is split into sentences.
+
+What :func:`normalise_text` does, in order:
+
+1. removes pinyin glosses that web pages insert after characters, e.g. ``設(shè)``;
+2. converts traditional characters to simplified ones (OpenCC ``t2s``);
+3. folds full-width letters, digits and symbols to half-width, and writes ASCII
+   punctuation that sits between Chinese characters in its Chinese full-width form
+   (``,`` → ``，``), so that every speech reaches the model in one punctuation style;
+4. drops web-page clutter (download prompts, site notices, file facts,
+   previous/next links, tag lines) line by line;
+5. collapses whitespace; a space between two Chinese characters is a lost paragraph
+   break (web copies often join paragraphs with spaces) and becomes a line break.
+
+The speech's own words are never changed beyond these rules.
+
+Examples
+--------
+>>> from taxonomy.normalise import normalise_text
+>>> normalise_text("糾風辦基層建設(shè)管理講話\\n下载文档\\n同志们: 今天开会。")
+'纠风办基层建设管理讲话\\n同志们：\\n今天开会。'
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = "，。！？；：、“”‘’（）《》【】「」『』…—"
+
+# A pinyin gloss: lower-case Latin letters in brackets right after a Chinese character,
+# or, after any other character (pages that garbled the character itself), letters with
+# at least one tone mark.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN = re.compile(
+    rf"(?<=[{_CJK}])[(（][a-z{_TONED}ü]{{1,7}}[)）]"
+    rf"|(?<=\S)[(（][a-zü]{{0,6}}[{_TONED}][a-zü]{{0,6}}[)）]"
+)
+
+# Full-width forms that stay full-width: the ordinary Chinese punctuation marks.
+_KEEP_FULLWIDTH = set("！（），：；？")
+_WIDTH_TABLE = {
+    cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP_FULLWIDTH
+}
+_WIDTH_TABLE[0x3000] = 0x20  # ideographic space
+
+_ASCII_TO_CJK_PUNCT = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+_ASCII_PUNCT_IN_CJK = re.compile(
+    rf"(?<=[{_CJK}{_CJK_PUNCT}])\s*([,:;!?])|([,:;!?])(?=\s*[{_CJK}])"
+)
+_ASCII_BRACKETS_IN_CJK = re.compile(rf"\(([^()\n]*[{_CJK}][^()\n]*)\)")
+
+# Whole lines that are site clutter (checked after conversion to simplified).
+_CLUTTER_LINES = [
+    re.compile(p)
+    for p in (
+        r"^(分享|收藏|下载|下载文档|收起|展开|举报|打印|关闭|返回顶部|你可能关注的文档|相关文档|"
+        r"温馨提示|此文档下载收益归作者所有|分享赚钱|立即下载|全文阅读|阅读全文|点击查看|加入收藏|\s)+[：:]?$",
+        r"^(ID|大小|页数|格式|时间|发布时间|来源|作者|责任编辑|编辑|浏览|阅读|字数|网站客服|客服|"
+        r"下载次数|上传时间|上传者|文档格式|文件大小)[：:]",
+        r"^导语[：:]",
+        r"^[-•·*]?\s*(上一篇|下一篇)[：:]",
+        r"^(推荐访问|相关推荐|猜你喜欢|热门推荐|延伸阅读|相关阅读|相关文章|标签)[：:]",
+        r"^下面是小编",
+        r"^\d+[.．、]\s*.*(下载|本站|本文档|客服|版权|预览|付费).*$",
+        r"^\S+\.(docx?|pdf|txt|wps|pptx?)$",
+        r"^[^\w]*$",  # nothing but punctuation or symbols
+        r"^\S{1,8}( \S{1,8}){3,}$",  # a line of keyword tags with no punctuation
+        r".*(版权归属|版权所有|侵权|请联系客服|来源于网友上传|不代表本站观点|欢迎参考|仅供参考|供大家参考).*",
+    )
+]
+_CLUTTER_INLINE = re.compile(
+    r"第\s*\d+\s*页\s*[/,，]?\s*共\s*\d+\s*页|共\s*\d+\s*页\s*第\s*\d+\s*页"
+    r"|[，,]?\s*(精品讲话|精选文档|精选范文|优秀范文|word版|可编辑)(?=\s|$)"
+)
+
+_SPACE_RUN = re.compile(r"[ \t\u00a0\u2002-\u200b\u3000]+")
+_BREAK_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}]) (?=[{_CJK}{_CJK_PUNCT}])")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def strip_pinyin_glosses(text: str) -> str:
+    """Remove bracketed pinyin inserted after characters (``設(shè)`` → ``設``)."""
+    return _PINYIN.sub("", text)
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional Chinese characters to simplified ones."""
+    return _t2s().convert(text)
+
+
+def fold_width(text: str) -> str:
+    """Full-width letters, digits and symbols to half-width; Chinese punctuation in its
+    full-width form where ASCII punctuation sits between Chinese characters."""
+    text = text.translate(_WIDTH_TABLE)
+    text = _ASCII_PUNCT_IN_CJK.sub(lambda m: _ASCII_TO_CJK_PUNCT[m.group(1) or m.group(2)], text)
+    return _ASCII_BRACKETS_IN_CJK.sub(r"（\1）", text)
+
+
+def is_clutter_line(line: str) -> bool:
+    """True for a line that is web-page clutter rather than part of the speech."""
+    return any(p.match(line) for p in _CLUTTER_LINES)
+
+
+def normalise_text(raw: str) -> str:
+    """Return the cleaned, simplified text of a speech, one paragraph per line."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text = strip_pinyin_glosses(text)
+    text = to_simplified(text)
+    text = fold_width(text)
+    lines = []
+    for line in text.split("\n"):
+        line = _SPACE_RUN.sub(" ", line).strip()
+        if not line or is_clutter_line(line):
+            continue
+        line = _CLUTTER_INLINE.sub("", line).strip()
+        for part in _BREAK_BETWEEN_CJK.split(line):
+            part = part.strip()
+            if part and not is_clutter_line(part):
+                lines.append(part)
+    return "\n".join(lines)

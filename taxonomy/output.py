@@ -1,0 +1,148 @@
+"""Writing labelled tables as a stream, chosen by file extension.
+
+``.csv`` (UTF-8 with BOM, so Excel shows Chinese), ``.xlsx``, ``.jsonl`` and
+``.parquet``. Tables are appended one speech at a time to a temporary file in the
+target folder, which is renamed into place only when everything was written; an
+existing file is never replaced unless ``overwrite=True``.
+
+Examples
+--------
+>>> import pandas as pd, tempfile, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "labels.csv"
+>>> with TableWriter(out, columns=["doc", "text"]) as writer:
+...     writer.write(pd.DataFrame({"doc": ["a"], "text": ["同志们："]}))
+>>> out.read_text(encoding="utf-8-sig").splitlines()[1]
+'a,同志们：'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import TaxonomyError
+
+FORMATS = (".csv", ".xlsx", ".jsonl", ".parquet")
+
+
+def output_format(path: str | Path) -> str:
+    """The format of ``path`` by its extension; raises for an unsupported one."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise TaxonomyError(f"{path}: unsupported output format {suffix or '(none)'} (use {', '.join(FORMATS)})")
+    return suffix
+
+
+class TableWriter:
+    """Append DataFrames with fixed columns to one output file, atomically.
+
+    Parameters
+    ----------
+    path : path
+        The output file; its extension picks the format.
+    columns : list of str
+        The columns, in order, of every table written.
+    overwrite : bool, default False
+        Replace an existing file. Without it an existing file is an error.
+    """
+
+    def __init__(self, path: str | Path, columns: list[str], *, overwrite: bool = False):
+        self.path = Path(path)
+        self.format = output_format(self.path)
+        self.columns = list(columns)
+        if self.path.exists() and not overwrite:
+            raise TaxonomyError(f"{self.path}: already exists (use --force to replace it)")
+        if not self.path.parent.is_dir():
+            raise TaxonomyError(f"{self.path}: folder {self.path.parent} does not exist")
+        self.rows = 0
+        self._tmp = None
+        self._handle = None
+        self._sheet = None
+        self._book = None
+        self._parquet = None
+
+    def __enter__(self):
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        os.close(fd)
+        self._tmp = Path(tmp)
+        if self.format == ".csv":
+            self._handle = self._tmp.open("w", encoding="utf-8-sig", newline="")
+            pd.DataFrame(columns=self.columns).to_csv(self._handle, index=False)
+        elif self.format == ".jsonl":
+            self._handle = self._tmp.open("w", encoding="utf-8")
+        elif self.format == ".xlsx":
+            from openpyxl import Workbook
+
+            self._book = Workbook(write_only=True)
+            self._sheet = self._book.create_sheet("labels")
+            self._sheet.append(self.columns)
+        return self
+
+    def write(self, table: pd.DataFrame) -> None:
+        """Append ``table`` (its columns are reordered to :attr:`columns`)."""
+        table = table.reindex(columns=self.columns)
+        if self.format == ".csv":
+            table.to_csv(self._handle, index=False, header=False)
+        elif self.format == ".jsonl":
+            for record in table.to_dict(orient="records"):
+                self._handle.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+        elif self.format == ".xlsx":
+            for row in table.itertuples(index=False):
+                self._sheet.append([_cell(v) for v in row])
+        elif self.format == ".parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            batch = pa.Table.from_pandas(table, preserve_index=False)
+            if self._parquet is None:
+                self._schema = batch.schema
+                self._parquet = pq.ParquetWriter(str(self._tmp), self._schema)
+            self._parquet.write_table(batch.cast(self._schema))
+        self.rows += len(table)
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if self._handle is not None:
+                self._handle.close()
+            if self.format == ".xlsx" and self._book is not None:
+                if exc_type is None:
+                    self._book.save(str(self._tmp))
+                else:
+                    self._book.close()
+            if self.format == ".parquet":
+                if self._parquet is None and exc_type is None:
+                    import pyarrow as pa
+                    import pyarrow.parquet as pq
+
+                    pq.write_table(pa.Table.from_pandas(pd.DataFrame(columns=self.columns), preserve_index=False), str(self._tmp))
+                elif self._parquet is not None:
+                    self._parquet.close()
+            if exc_type is None:
+                os.replace(self._tmp, self.path)
+        finally:
+            if self._tmp is not None and self._tmp.exists():
+                self._tmp.unlink()
+        return False
+
+
+def write_table(table: pd.DataFrame, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write one whole table to ``path`` (format by extension)."""
+    with TableWriter(path, list(table.columns), overwrite=overwrite) as writer:
+        writer.write(table)
+    return Path(path)
+
+
+def _cell(value):
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _json_default(value):
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")

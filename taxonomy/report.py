@@ -1,0 +1,63 @@
+"""Per-speech summaries of labelled sentences: counts per category and family, by stance.
+
+Examples
+--------
+>>> import pandas as pd
+>>> table = pd.DataFrame({"doc": ["a", "a", "a"], "labels": ["buck_passing", "buck_passing|departmentalism", ""],
+...                       "stance": ["problem", "remedy", ""]})
+>>> s = summarise(table)
+>>> s.query("id == 'buck_passing'")[["problem", "remedy", "total"]].values.tolist()
+[[1, 1, 2]]
+>>> s.query("id == '为官不为'")[["problem", "remedy"]].values.tolist()
+[[1, 1]]
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .categories import Category, load_categories
+
+SUMMARY_COLUMNS = ["doc", "level", "id", "name_zh", "family", "problem", "remedy", "total", "n_sentences"]
+
+
+def summarise(labelled: pd.DataFrame, categories: list[Category] | None = None) -> pd.DataFrame:
+    """Count sentences per speech, category and family, split by stance.
+
+    Parameters
+    ----------
+    labelled : DataFrame
+        Output of ``model.label_text``/``label_files`` (needs ``doc``, ``labels``, ``stance``).
+
+    Returns
+    -------
+    DataFrame
+        One row per speech and category (``level == "category"``) and per speech
+        and family (``level == "family"``, a sentence counted once per family)
+        with the columns :data:`SUMMARY_COLUMNS`; speeches in input order.
+    """
+    categories = categories or load_categories()
+    family_of = {c.id: c.family for c in categories}
+    families = list(dict.fromkeys(c.family for c in categories))
+    records = []
+    for doc, table in labelled.groupby("doc", sort=False):
+        labels = table["labels"].fillna("").astype(str).str.split("|")
+        stance = table["stance"].fillna("").astype(str)
+        cat_counts = {c.id: {"problem": 0, "remedy": 0} for c in categories}
+        fam_counts = {f: {"problem": 0, "remedy": 0} for f in families}
+        for ids, st in zip(labels, stance):
+            ids = [i for i in ids if i in cat_counts]
+            if not ids or st not in ("problem", "remedy"):
+                continue
+            for i in ids:
+                cat_counts[i][st] += 1
+            for fam in {family_of[i] for i in ids}:
+                fam_counts[fam][st] += 1
+        n = len(table)
+        for c in categories:
+            p, r = cat_counts[c.id]["problem"], cat_counts[c.id]["remedy"]
+            records.append((doc, "category", c.id, c.name_zh, c.family, p, r, p + r, n))
+        for fam in families:
+            p, r = fam_counts[fam]["problem"], fam_counts[fam]["remedy"]
+            records.append((doc, "family", fam, fam, fam, p, r, p + r, n))
+    return pd.DataFrame(records, columns=SUMMARY_COLUMNS)
