@@ -173,6 +173,7 @@ def evaluate(
     data: Optional[Path] = DataOption,
     out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="Folder for evaluation.md/.json (default: reports/)."),
     baselines: bool = typer.Option(True, "--baselines/--no-baselines", help="Also run the baselines on the same folds."),
+    tuning: bool = typer.Option(True, "--tuning/--no-tuning", help="Also score one-change variants of the model."),
     learning_curve: bool = typer.Option(True, "--learning-curve/--no-learning-curve", help="Also compute the learning curve."),
 ) -> None:
     """Grouped cross-validation with baselines side by side; writes reports/evaluation.md and .json.
@@ -184,7 +185,8 @@ def evaluate(
 
     try:
         md_path, _ = run_evaluation(
-            data, out_dir or config.reports_dir(), baselines=baselines, learning_curve=learning_curve,
+            data, out_dir or config.reports_dir(), baselines=baselines, tuning=tuning,
+            learning_curve_points=learning_curve,
             log=lambda msg: typer.echo(msg, err=True),
         )
     except TaxonomyError as exc:
@@ -210,6 +212,31 @@ def data_check(data: Optional[Path] = DataOption) -> None:
         typer.echo(f"{len(report.problems)} problem(s) found", err=True)
         raise typer.Exit(1)
     typer.echo("no problems found")
+
+
+@data_app.command("agreement")
+def data_agreement(
+    second_pass: Path = typer.Argument(..., help="CSV with id, labels, stance from an independent second coder."),
+    data: Optional[Path] = DataOption,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write the figures as JSON."),
+) -> None:
+    """Inter-annotator agreement: Cohen's kappa per category, Krippendorff's alpha overall.
+
+    Example: taxonomy data agreement data/reliability/round2_second_pass.csv
+    """
+    import json
+
+    from . import config
+    from .reliability import agreement, agreement_lines
+
+    try:
+        result = agreement(data or config.labelled_dir(), second_pass)
+    except TaxonomyError as exc:
+        _fail(exc)
+    for line in agreement_lines(result):
+        typer.echo(line)
+    if output is not None:
+        output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 @app.command()

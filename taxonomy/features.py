@@ -135,9 +135,16 @@ def build_features(
     chars: bool = True,
     context: bool = True,
     context_weight: float = 0.5,
-    min_df: int = 1,
+    min_df: int = 2,
+    max_char_features: int = 60000,
+    max_context_features: int = 4000,
 ) -> ColumnTransformer:
-    """The feature union over the columns of :data:`CONTEXT_COLUMNS`."""
+    """The feature union over the columns of :data:`CONTEXT_COLUMNS`.
+
+    Terms seen in fewer than ``min_df`` sentences are dropped, and the character
+    and context vocabularies are capped at the most frequent terms, which keeps the
+    model file small and quick to load.
+    """
     parts = []
     weights = {}
     if words:
@@ -168,7 +175,12 @@ def build_features(
             (
                 "chars",
                 TfidfVectorizer(
-                    analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=min_df, dtype=np.float32
+                    analyzer="char",
+                    ngram_range=(1, 3),
+                    sublinear_tf=True,
+                    min_df=min_df,
+                    max_features=max_char_features,
+                    dtype=np.float32,
                 ),
                 "text",
             )
@@ -179,7 +191,12 @@ def build_features(
                 (
                     column,
                     TfidfVectorizer(
-                        analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=2, dtype=np.float32
+                        analyzer="char",
+                        ngram_range=(2, 3),
+                        sublinear_tf=True,
+                        min_df=max(min_df, 2),
+                        max_features=max_context_features,
+                        dtype=np.float32,
                     ),
                     column,
                 )

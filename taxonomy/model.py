@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,12 +70,29 @@ def build_pipeline(
     tune_thresholds: bool = True,
 ) -> Pipeline:
     """The untrained model: feature union followed by :class:`ProblemClassifier`."""
+    features = build_features(words=words, chars=chars, context=context, context_weight=context_weight)
     return Pipeline(
         [
-            ("features", build_features(words=words, chars=chars, context=context, context_weight=context_weight)),
+            ("features", features),
             ("classifier", ProblemClassifier(C=C, class_weight=class_weight, tune_thresholds=tune_thresholds)),
         ]
     )
+
+
+def compact_for_storage(pipeline: Pipeline) -> Pipeline:
+    """Store every fitted vectorizer's vocabulary with plain ``int`` values, in place.
+
+    scikit-learn keeps the indices as NumPy scalars, which skops would write as one
+    array file each (tens of thousands of files); the values are unchanged.
+    """
+    for step in pipeline.named_steps["features"].transformers_:
+        transformer = step[1]
+        vectorizers = transformer.named_steps.values() if isinstance(transformer, Pipeline) else [transformer]
+        for vectorizer in vectorizers:
+            vocabulary = getattr(vectorizer, "vocabulary_", None)
+            if vocabulary is not None:
+                vectorizer.vocabulary_ = {term: int(index) for term, index in vocabulary.items()}
+    return pipeline
 
 
 def sentences_frame(text: str, doc: str) -> pd.DataFrame:
@@ -170,10 +188,11 @@ class TaxonomyModel:
 
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        untrusted = set(sio.get_untrusted_types(data=sio.dumps(self.pipeline))) - set(TRUSTED_TYPES)
+        payload = sio.dumps(compact_for_storage(self.pipeline), compression=zipfile.ZIP_DEFLATED)
+        untrusted = set(sio.get_untrusted_types(data=payload)) - set(TRUSTED_TYPES)
         if untrusted:
             raise TaxonomyError(f"{path}: the model holds types not on the trusted list: {sorted(untrusted)}")
-        _atomic_write(path, lambda handle: sio.dump(self.pipeline, handle), binary=True)
+        _atomic_write(path, lambda handle: handle.write(payload), binary=True)
         meta = metadata_path(path)
         _atomic_write(meta, lambda handle: handle.write(json.dumps(self.metadata, ensure_ascii=False, indent=2) + "\n"))
         return path

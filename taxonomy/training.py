@@ -24,7 +24,7 @@ from .categories import load_categories
 from .dataset import check_labelled, labelled_files
 from .errors import TaxonomyError
 from .features import add_context
-from .model import TaxonomyModel, build_pipeline
+from .model import TaxonomyModel, build_pipeline, compact_for_storage
 
 
 @dataclass
@@ -89,7 +89,7 @@ def fit_pipeline(data: TrainingData, **params):
     """Fit a fresh pipeline (:func:`taxonomy.model.build_pipeline` parameters) on ``data``."""
     pipeline = build_pipeline(**params)
     pipeline.fit(data.X, data.Y, classifier__groups=data.groups, classifier__stance=data.stance)
-    return pipeline
+    return compact_for_storage(pipeline)
 
 
 def library_versions() -> dict[str, str]:

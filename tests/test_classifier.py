@@ -1,0 +1,61 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from taxonomy.classifier import ProblemClassifier, best_f1_threshold
+
+
+def toy():
+    rng = np.random.default_rng(0)
+    X = rng.random((60, 5))
+    Y = pd.DataFrame({"a": (X[:, 0] > 0.6).astype(int), "b": (X[:, 1] > 0.7).astype(int), "c": 0})
+    stance = np.where(X[:, 2] > 0.5, "remedy", "problem").astype(object)
+    stance[~Y.to_numpy().any(axis=1)] = ""
+    groups = np.repeat(np.arange(10), 6)
+    return X, Y, stance, groups
+
+
+def test_fit_learns_categories_thresholds_and_stance():
+    X, Y, stance, groups = toy()
+    clf = ProblemClassifier(C=10.0).fit(X, Y, groups=groups, stance=stance)
+    assert list(clf.categories_) == ["a", "b", "c"]
+    assert clf.thresholds_.shape == (3,) and clf.thresholds_[2] == 0.5
+    proba = clf.predict_proba(X)
+    assert proba.shape == (60, 3) and np.all(proba[:, 2] == 0.0)  # never-seen category
+    assert set(np.unique(clf.predict_stance(X))) <= {"problem", "remedy"}
+    assert clf.predict(X)[:, 0].sum() > 0
+
+
+def test_deterministic():
+    X, Y, stance, groups = toy()
+    a = ProblemClassifier().fit(X, Y, groups=groups, stance=stance).predict_proba(X)
+    b = ProblemClassifier().fit(X, Y, groups=groups, stance=stance).predict_proba(X)
+    assert np.array_equal(a, b)
+
+
+def test_not_fitted_and_params():
+    with pytest.raises(NotFittedError):
+        ProblemClassifier().predict_proba(np.zeros((1, 2)))
+    assert clone(ProblemClassifier(C=2.0)).get_params()["C"] == 2.0
+
+
+def test_thresholds_can_be_fixed():
+    X, Y, stance, groups = toy()
+    clf = ProblemClassifier(tune_thresholds=False).fit(X, Y)
+    assert np.all(clf.thresholds_ == 0.5)
+
+
+@pytest.mark.parametrize(
+    "y, scores, expected",
+    [
+        ([0, 0, 1, 1], [0.1, 0.3, 0.35, 0.8], 0.325),
+        ([0, 0, 0], [0.1, 0.2, 0.3], 0.5),
+        ([1, 1, 0], [0.9, 0.8, 0.1], 0.5),
+        ([1, 1, 0, 0], [0.3, 0.35, 0.1, 0.2], 0.25),
+    ],
+    ids=["separable", "no-positives", "tie-goes-to-half", "best-below-half"],
+)
+def test_best_f1_threshold(y, scores, expected):
+    assert best_f1_threshold(np.array(y), np.array(scores)) == pytest.approx(expected)

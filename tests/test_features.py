@@ -1,0 +1,60 @@
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from taxonomy.features import JiebaSegmenter, add_context, build_features, packaged_user_words, segment
+
+
+@pytest.mark.parametrize("idiom", ["庸懒散", "推诿扯皮", "中梗阻", "吃拿卡要", "门难进", "脸难看", "太平官", "老好人"])
+def test_domain_idioms_stay_whole(idiom):
+    assert idiom in segment(f"坚决整治{idiom}问题").split()
+
+
+def test_user_dictionary_is_packaged():
+    words = dict(packaged_user_words())
+    assert {"庸懒散", "中梗阻", "吃拿卡要"} <= set(words)
+
+
+def test_segmenter_follows_sklearn_conventions():
+    segmenter = JiebaSegmenter()
+    with pytest.raises(NotFittedError):
+        segmenter.transform(["一"])
+    fitted = segmenter.fit(["x"])
+    assert fitted is segmenter and segmenter.user_words_
+    assert segmenter.transform(["坚决杜绝吃拿卡要"]) == ["坚决 杜绝 吃拿卡要"]
+    assert clone(segmenter).get_params() == {"user_words": None, "hmm": True}
+
+
+def test_custom_user_words_travel_with_the_fitted_segmenter():
+    segmenter = JiebaSegmenter(user_words=(("躺平式干部", 2000),)).fit([])
+    assert "躺平式干部" in segmenter.transform(["警惕躺平式干部"])[0].split()
+
+
+def test_one_character_words_are_features():
+    features = build_features(chars=False, context=False, min_df=1)
+    frame = pd.DataFrame({"text": ["要 管 好", "管好"], "prev_text": "", "next_text": "", "heading": ""})
+    features.fit(frame)
+    vocabulary = features.named_transformers_["words"].named_steps["tfidf"].vocabulary_
+    assert "管" in vocabulary
+
+
+def test_context_columns():
+    frame = pd.DataFrame(
+        {
+            "doc": ["a", "a", "a", "b"],
+            "text": ["二是进取不积极。", "有的安于现状。", "有的小进即满。", "同志们："],
+        }
+    )
+    out = add_context(frame)
+    assert out["prev_text"].tolist() == ["", "二是进取不积极。", "有的安于现状。", ""]
+    assert out["next_text"].tolist() == ["有的安于现状。", "有的小进即满。", "", ""]
+    assert out["heading"].tolist() == ["", "二是进取不积极。", "二是进取不积极。", ""]
+    assert "prev_text" not in frame  # input untouched
+
+
+def test_feature_blocks_can_be_switched():
+    with pytest.raises(ValueError):
+        build_features(words=False, chars=False, context=False)
+    names = [name for name, _, _ in build_features(words=False).transformers]
+    assert names == ["chars", "heading", "prev_text", "next_text"]

@@ -1,0 +1,90 @@
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+from conftest import REPO
+from taxonomy import config
+from taxonomy.errors import TaxonomyError
+from taxonomy.model import OUTPUT_COLUMNS, load_model, metadata_path, sentences_frame
+
+
+def test_label_text_gives_the_contract_columns(tiny_model, speech_text):
+    table = tiny_model.label_text(speech_text, doc="demo")
+    assert list(table.columns) == OUTPUT_COLUMNS + [f"p_{c}" for c in tiny_model.categories]
+    assert table["doc"].eq("demo").all()
+    assert table["sentence_id"].tolist() == list(range(len(table)))
+    assert len(tiny_model.categories) == 15
+
+
+def test_offsets_point_into_the_normalised_text(tiny_model):
+    from taxonomy.normalise import normalise_text
+
+    raw = "同志們: 有的幹部推諉扯皮。下载文档\n要杜絕吃拿卡要。"
+    table = tiny_model.label_text(raw)
+    text = normalise_text(raw)
+    for row in table.itertuples():
+        assert text[row.start : row.end] == row.text
+
+
+def test_labels_and_stance_are_consistent(tiny_model):
+    table = tiny_model.label_text("有的部门推来推去，群众来回跑了五趟。要坚决纠正吃拿卡要。今年新增市场主体。")
+    for row in table.itertuples():
+        labels = [l for l in row.labels.split("|") if l]
+        assert (row.stance == "") == (not labels)
+        for label in labels:
+            assert getattr(row, f"p_{label}") >= tiny_model.thresholds[label] - 1e-4
+    assert "buck_passing" in table.loc[0, "labels"]
+
+
+def test_save_load_round_trip_gives_identical_probabilities(tiny_model, tmp_path, speech_text):
+    path = tiny_model.save(tmp_path / "copy.skops")
+    again = load_model(path)
+    a = tiny_model.label_text(speech_text)
+    b = again.label_text(speech_text)
+    assert a.equals(b)
+    frame = sentences_frame(speech_text, "x")
+    assert np.array_equal(tiny_model.predict_frame(frame)[0], again.predict_frame(frame)[0])
+    assert json.loads(metadata_path(path).read_text(encoding="utf-8"))["categories"] == tiny_model.categories
+
+
+def test_untrusted_types_are_refused(tiny_model_path, tmp_path):
+    tampered = tmp_path / "tampered.skops"
+    with zipfile.ZipFile(tiny_model_path) as source, zipfile.ZipFile(tampered, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "schema.json":
+                data = data.replace(b"taxonomy.classifier", b"evil.payload", 1)
+            target.writestr(item, data)
+    with pytest.raises(TaxonomyError, match="untrusted types"):
+        load_model(tampered)
+
+
+def test_missing_and_garbage_model_files(tmp_path):
+    with pytest.raises(TaxonomyError, match="no model file"):
+        load_model(tmp_path / "none.skops")
+    junk = tmp_path / "junk.skops"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(TaxonomyError, match="not a skops model file"):
+        load_model(junk)
+
+
+def test_the_default_model_is_shipped_and_trained_on_the_current_data():
+    from taxonomy.training import data_hash
+
+    path = config.default_model_path()
+    assert path.is_file(), "ship the default model: taxonomy train --force"
+    meta = json.loads(metadata_path(path).read_text(encoding="utf-8"))
+    assert meta["training_data_sha256"] == data_hash(REPO / "data" / "labelled"), (
+        "the default model is stale: retrain with `taxonomy train --force`"
+    )
+    assert path.stat().st_size < 50 * 1024 * 1024
+
+
+def test_default_model_labels_a_clear_case():
+    model = load_model()
+    table = model.label_text("有的干部遇到矛盾绕道走，碰到问题向上推。今年全市生产总值增长百分之六。")
+    assert "buck_passing" in table.loc[0, "labels"].split("|")
+    assert table.loc[0, "stance"] == "problem"
+    assert table.loc[1, "labels"] == ""

@@ -1,0 +1,28 @@
+import pandas as pd
+
+from taxonomy.categories import load_categories
+from taxonomy.report import SUMMARY_COLUMNS, summarise
+
+
+def test_counts_per_category_and_family_by_stance():
+    table = pd.DataFrame(
+        {
+            "doc": ["a", "a", "a", "b"],
+            "labels": ["buck_passing|departmentalism", "buck_passing|inaction", "", "hedonism"],
+            "stance": ["problem", "remedy", "", "problem"],
+        }
+    )
+    s = summarise(table)
+    assert list(s.columns) == SUMMARY_COLUMNS
+    a = s[s["doc"] == "a"].set_index("id")
+    assert a.loc["buck_passing", ["problem", "remedy", "total"]].tolist() == [1, 1, 2]
+    assert a.loc["inaction", "remedy"] == 1
+    # buck_passing and inaction are one family: the remedy sentence counts once there
+    assert a.loc["为官不为", ["problem", "remedy"]].tolist() == [1, 1]
+    assert a.loc["能力观念", "problem"] == 1
+    assert a.loc["廉洁", "total"] == 0
+    assert a["n_sentences"].iloc[0] == 3
+    b = s[s["doc"] == "b"].set_index("id")
+    assert b.loc["hedonism", "problem"] == 1 and b.loc["廉洁", "problem"] == 1
+    n_levels = len(load_categories()) + len({c.family for c in load_categories()})
+    assert len(s) == 2 * n_levels

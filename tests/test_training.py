@@ -1,0 +1,53 @@
+import json
+
+import numpy as np
+import pytest
+
+from conftest import PASSAGES, write_corpus
+from taxonomy.errors import TaxonomyError
+from taxonomy.model import load_model
+from taxonomy.training import data_hash, load_training_data, train
+
+
+def test_training_data_has_context_and_labels(tiny_corpus):
+    data = load_training_data(tiny_corpus)
+    assert list(data.X.columns) == ["doc", "text", "prev_text", "next_text", "heading"]
+    assert data.Y.shape == (36, 15)
+    assert data.Y["buck_passing"].sum() == 9
+    assert data.X.loc[2, "heading"] == "一是推诿扯皮。"
+    assert set(data.stance) == {"", "problem", "remedy"}
+
+
+def test_bad_data_is_refused_with_the_first_problems(tmp_path):
+    broken = {"p": [("有的推诿扯皮。", "no_such_id", "problem")]}
+    write_corpus(tmp_path, broken)
+    with pytest.raises(TaxonomyError, match="unknown category id 'no_such_id'"):
+        load_training_data(tmp_path)
+
+
+def test_train_writes_model_and_metadata(tiny_corpus, tmp_path):
+    out = tmp_path / "m.skops"
+    model, scores = train(tiny_corpus, out, cv=True, n_splits=3)
+    meta = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert meta["training_data_sha256"] == data_hash(tiny_corpus)
+    assert meta["n_sentences"] == 36 and meta["n_sources"] == 6
+    assert set(meta["thresholds"]) == set(meta["categories"])
+    assert {"scikit-learn", "jieba", "python"} <= set(meta["libraries"])
+    assert 0 <= scores["micro_f1"] <= 1 and meta["cv_scores"] == scores
+    assert load_model(out).categories == model.categories
+
+
+def test_same_data_same_model(tiny_corpus, tmp_path):
+    a, _ = train(tiny_corpus, None, cv=False)
+    b, _ = train(tiny_corpus, None, cv=False)
+    text = "有的干部推来推去。坚决杜绝吃拿卡要。"
+    assert a.label_text(text).equals(b.label_text(text))
+    assert np.array_equal(a.pipeline.named_steps["classifier"].thresholds_, b.pipeline.named_steps["classifier"].thresholds_)
+
+
+def test_data_hash_changes_with_the_data(tmp_path):
+    write_corpus(tmp_path / "a")
+    changed = {k: list(v) for k, v in PASSAGES.items()}
+    changed["p1"][0] = ("一、当前存在的问题", "", "")
+    write_corpus(tmp_path / "b", changed)
+    assert data_hash(tmp_path / "a") != data_hash(tmp_path / "b")
