@@ -151,11 +151,13 @@ def fasttext_baseline(data: TrainingData, folds, *, epoch: int = 30, seed: int =
                     if Y[i].any() and data.stance[i] in ("problem", "remedy"):
                         handle.write(f"__label__{data.stance[i]} {segmented[i]}\n")
             stance_model = fasttext.train_supervised(input=path, **params)
-            for i in test:
-                labels, probs = model.predict(segmented[i], k=-1, threshold=0.0)
+            # list input: fastText's single-string path breaks under NumPy 2
+            batch = [segmented[i] for i in test]
+            all_labels, all_probs = model.predict(batch, k=-1, threshold=0.0)
+            for i, labels, probs in zip(test, all_labels, all_probs):
                 scores = dict(zip(labels, probs))
                 proba[i] = [scores.get(f"__label__{c}", 0.0) for c in cats]
-                stance[i] = stance_model.predict(segmented[i])[0][0].replace("__label__", "")
+            stance[test] = [labels[0].replace("__label__", "") for labels in stance_model.predict(batch)[0]]
     return CVResult("fastText (jieba words)", data, proba, (proba >= 0.5).astype(int), stance, folds)
 
 
@@ -246,6 +248,9 @@ TUNING_VARIANTS = {
     "C=2": {"C": 2.0},
     "C=32": {"C": 32.0},
     "context weight 1.0": {"context_weight": 1.0},
+    "full jieba dictionary": {"dictionary": "full"},
+    "3x larger vocabularies": {"max_word_features": None, "max_char_features": 60000, "max_context_features": 4000},
+    "2x smaller vocabularies": {"max_word_features": 5000, "max_char_features": 10000, "max_context_features": 800},
 }
 
 

@@ -17,6 +17,7 @@ pipeline persists safely with skops.
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from importlib import resources
 
@@ -28,6 +29,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from . import config
 from .split import is_heading
 
 CONTEXT_COLUMNS = ("text", "prev_text", "next_text", "heading")
@@ -47,28 +49,71 @@ def packaged_user_words() -> tuple[tuple[str, int], ...]:
     return tuple(words)
 
 
-@lru_cache(maxsize=4)
-def _tokenizer(user_words: tuple[tuple[str, int], ...]):
+_TOKENIZERS: dict = {}
+
+
+def _jieba():
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
+    return jieba
+
+
+@lru_cache(maxsize=4)
+def _tokenizer(user_words: tuple[tuple[str, int], ...]):
+    """jieba with its full dictionary (about 350,000 words) plus ``user_words``."""
+    tokenizer = _jieba().Tokenizer()
     tokenizer.initialize()
     for word, freq in user_words:
         tokenizer.add_word(word, freq)
     return tokenizer
 
 
+def _register_full(user_words: tuple[tuple[str, int], ...]) -> str:
+    key = "full-" + hashlib.sha1(repr(user_words).encode()).hexdigest()
+    if key not in _TOKENIZERS:
+        _TOKENIZERS[key] = _tokenizer(user_words)
+    return key
+
+
+def _register_compact(key: str, words, freqs, total: int) -> str:
+    """A jieba tokenizer over a small dictionary, built without reading jieba's own."""
+    if key not in _TOKENIZERS:
+        tokenizer = _jieba().Tokenizer()
+        frequencies = {}
+        for word, freq in zip(words.tolist(), freqs.tolist()):
+            frequencies[word] = freq
+        for word in list(frequencies):
+            for end in range(1, len(word)):
+                frequencies.setdefault(word[:end], 0)
+        tokenizer.FREQ = frequencies
+        tokenizer.total = int(total)  # the full dictionary's total: word scores stay the same
+        tokenizer.initialized = True
+        _TOKENIZERS[key] = tokenizer
+    return key
+
+
+@lru_cache(maxsize=8)
+def _cutter(key: str, hmm: bool, cache_size: int):
+    """A function text -> segmented text; repeated sentences come from an LRU cache."""
+    tokenizer = _TOKENIZERS[key]
+
+    def cut(text: str) -> str:
+        return " ".join(t for t in tokenizer.cut(text, HMM=hmm) if not t.isspace())
+
+    return lru_cache(maxsize=cache_size)(cut) if cache_size else cut
+
+
 def segment(text: str, user_words: tuple[tuple[str, int], ...] | None = None) -> str:
-    """Segment ``text`` with jieba and the user dictionary; tokens joined by spaces.
+    """Segment ``text`` with jieba's full dictionary and the domain's fixed expressions.
 
     >>> segment("坚决杜绝推诿扯皮和吃拿卡要")
     '坚决 杜绝 推诿扯皮 和 吃拿卡要'
     """
     words = packaged_user_words() if user_words is None else user_words
-    return " ".join(t for t in _tokenizer(words).cut(text, HMM=True) if not t.isspace())
+    return _cutter(_register_full(words), True, 0)(text)
 
 
 class JiebaSegmenter(TransformerMixin, BaseEstimator):
@@ -77,30 +122,72 @@ class JiebaSegmenter(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     user_words : tuple of (str, int), optional
-        Extra fixed expressions with their jieba frequencies. ``None`` uses the
-        packaged domain dictionary. The dictionary in force is learnt in ``fit``
-        as ``user_words_`` and travels with the fitted model.
+        Fixed expressions with their jieba frequencies. ``None`` uses the packaged
+        domain dictionary.
     hmm : bool, default True
         Let jieba guess words that are not in its dictionaries.
+    dictionary : {"compact", "full"}, default "compact"
+        ``"full"`` loads jieba's whole dictionary at every start (about a second).
+        ``"compact"`` learns in ``fit`` the part of it that matters: every word of
+        the full dictionary that occurs in the training sentences, the ``n_common_words``
+        most frequent words and the user words, scored as in the full dictionary,
+        so the training sentences are segmented exactly as with the full one. The
+        compact dictionary travels with the fitted model as arrays and loads in a
+        few milliseconds.
+    n_common_words : int, default 20000
+        How many of jieba's most frequent words the compact dictionary keeps.
+
+    Attributes
+    ----------
+    user_words_ : tuple of (str, int)
+    dictionary_words_, dictionary_freqs_ : ndarray
+        The compact dictionary (only with ``dictionary="compact"``).
+    dictionary_total_ : int
+    dictionary_key_ : str
+        Digest of the compact dictionary.
     """
 
-    def __init__(self, *, user_words=None, hmm=True):
+    def __init__(self, *, user_words=None, hmm=True, dictionary="compact", n_common_words=20000):
         self.user_words = user_words
         self.hmm = hmm
+        self.dictionary = dictionary
+        self.n_common_words = n_common_words
 
     def fit(self, X, y=None):
+        if self.dictionary not in ("compact", "full"):
+            raise ValueError(f"dictionary must be 'compact' or 'full', not {self.dictionary!r}")
         self.user_words_ = tuple(
             (str(w), int(f)) for w, f in (packaged_user_words() if self.user_words is None else self.user_words)
         )
+        if self.dictionary == "compact":
+            full = _TOKENIZERS[_register_full(self.user_words_)]
+            seen = set()  # every dictionary word occurring in the text: jieba's DAG edges
+            for x in X:
+                text = str(x)
+                for start, ends in full.get_DAG(text).items():
+                    seen.update(text[start : end + 1] for end in ends)
+            common = sorted((-f, w) for w, f in full.FREQ.items() if f > 0)[: self.n_common_words]
+            keep = {w for w in seen if full.FREQ.get(w)} | {w for _, w in common} | {w for w, _ in self.user_words_}
+            words = sorted(keep)
+            self.dictionary_words_ = np.array(words, dtype=str)
+            self.dictionary_freqs_ = np.array([full.FREQ[w] for w in words], dtype=np.int64)
+            self.dictionary_total_ = int(full.total)
+            digest = hashlib.sha1("\n".join(words).encode())
+            digest.update(self.dictionary_freqs_.tobytes())
+            self.dictionary_key_ = "compact-" + digest.hexdigest()
         return self
+
+    def _key(self) -> str:
+        if self.dictionary == "compact":
+            return _register_compact(
+                self.dictionary_key_, self.dictionary_words_, self.dictionary_freqs_, self.dictionary_total_
+            )
+        return _register_full(self.user_words_)
 
     def transform(self, X):
         check_is_fitted(self, "user_words_")
-        tokenizer = _tokenizer(self.user_words_)
-        return [
-            " ".join(t for t in tokenizer.cut(str(x), HMM=self.hmm) if not t.isspace())
-            for x in X
-        ]
+        cut = _cutter(self._key(), bool(self.hmm), config.segment_cache_size())
+        return [cut(str(x)) for x in X]
 
 
 def add_context(frame: pd.DataFrame, *, by: str = "doc") -> pd.DataFrame:
@@ -135,14 +222,16 @@ def build_features(
     chars: bool = True,
     context: bool = True,
     context_weight: float = 0.5,
+    dictionary: str = "compact",
     min_df: int = 2,
-    max_char_features: int = 60000,
-    max_context_features: int = 4000,
+    max_word_features: int | None = 10000,
+    max_char_features: int = 20000,
+    max_context_features: int = 1500,
 ) -> ColumnTransformer:
     """The feature union over the columns of :data:`CONTEXT_COLUMNS`.
 
     Terms seen in fewer than ``min_df`` sentences are dropped, and the character
-    and context vocabularies are capped at the most frequent terms, which keeps the
+    and context vocabularies (and the word vocabulary, if asked) are capped at the most frequent terms, which keeps the
     model file small and quick to load.
     """
     parts = []
@@ -153,7 +242,7 @@ def build_features(
                 "words",
                 Pipeline(
                     [
-                        ("segment", JiebaSegmenter()),
+                        ("segment", JiebaSegmenter(dictionary=dictionary)),
                         (
                             "tfidf",
                             TfidfVectorizer(
@@ -162,6 +251,7 @@ def build_features(
                                 ngram_range=(1, 2),
                                 sublinear_tf=True,
                                 min_df=min_df,
+                                max_features=max_word_features,
                                 dtype=np.float32,
                             ),
                         ),

@@ -65,12 +65,25 @@ def build_pipeline(
     chars: bool = True,
     context: bool = True,
     context_weight: float = 0.5,
+    dictionary: str = "compact",
+    min_df: int = 2,
+    max_word_features: int | None = 10000,
+    max_char_features: int = 20000,
+    max_context_features: int = 1500,
     C: float = 8.0,
     class_weight=None,
     tune_thresholds: bool = True,
 ) -> Pipeline:
-    """The untrained model: feature union followed by :class:`ProblemClassifier`."""
-    features = build_features(words=words, chars=chars, context=context, context_weight=context_weight)
+    """The untrained model: feature union followed by :class:`ProblemClassifier`.
+
+    The feature parameters are those of :func:`taxonomy.features.build_features`,
+    the others those of :class:`taxonomy.classifier.ProblemClassifier`.
+    """
+    features = build_features(
+        words=words, chars=chars, context=context, context_weight=context_weight, dictionary=dictionary, min_df=min_df,
+        max_word_features=max_word_features, max_char_features=max_char_features,
+        max_context_features=max_context_features,
+    )
     return Pipeline(
         [
             ("features", features),
@@ -80,18 +93,32 @@ def build_pipeline(
 
 
 def compact_for_storage(pipeline: Pipeline) -> Pipeline:
-    """Store every fitted vectorizer's vocabulary with plain ``int`` values, in place.
+    """Turn every fitted vocabulary into a fixed vocabulary held as an array, in place.
 
-    scikit-learn keeps the indices as NumPy scalars, which skops would write as one
-    array file each (tens of thousands of files); the values are unchanged.
+    A fitted ``TfidfVectorizer`` keeps ``vocabulary_``, a dict that skops stores and
+    rebuilds entry by entry (seconds for tens of thousands of terms). Here the terms
+    go into the vectorizer's own ``vocabulary`` parameter as a NumPy array, in index
+    order, and ``vocabulary_`` is dropped: scikit-learn rebuilds it from that
+    parameter on the first ``transform``, with the same indices, so predictions are
+    unchanged and the model loads in milliseconds. A clone of a compacted pipeline
+    keeps the learnt vocabulary fixed; train new models with :func:`build_pipeline`.
     """
     for step in pipeline.named_steps["features"].transformers_:
         transformer = step[1]
         vectorizers = transformer.named_steps.values() if isinstance(transformer, Pipeline) else [transformer]
         for vectorizer in vectorizers:
             vocabulary = getattr(vectorizer, "vocabulary_", None)
-            if vocabulary is not None:
-                vectorizer.vocabulary_ = {term: int(index) for term, index in vocabulary.items()}
+            if vocabulary is None:
+                continue
+            if getattr(vectorizer, "vocabulary", None) is not None:  # already fixed: the dict is derivable
+                del vectorizer.vocabulary_
+                continue
+            terms = [""] * len(vocabulary)
+            for term, index in vocabulary.items():
+                terms[index] = term
+            vectorizer.vocabulary = np.array(terms, dtype=str)
+            vectorizer.fixed_vocabulary_ = True
+            del vectorizer.vocabulary_
     return pipeline
 
 
@@ -227,13 +254,15 @@ def load_model(path: str | Path | None = None) -> TaxonomyModel:
     path = Path(path) if path is not None else config.default_model_path()
     if not path.is_file():
         raise TaxonomyError(f"{path}: no model file (train one with `taxonomy train`)")
+    from skops.io.exceptions import UntrustedTypesFoundException
+
     try:
-        untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
-    except Exception as exc:
+        # one pass: skops refuses the file if it holds any type not on the list
+        pipeline = sio.load(path, trusted=TRUSTED_TYPES)
+    except UntrustedTypesFoundException as exc:
+        raise TaxonomyError(f"{path}: refuses to load untrusted types ({exc})") from None
+    except Exception as exc:  # not a zip, no schema, unreadable content
         raise TaxonomyError(f"{path}: not a skops model file ({type(exc).__name__})") from None
-    if untrusted:
-        raise TaxonomyError(f"{path}: refuses to load untrusted types {sorted(untrusted)}")
-    pipeline = sio.load(path, trusted=TRUSTED_TYPES)
     meta_file = metadata_path(path)
     metadata = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
     return TaxonomyModel(pipeline=pipeline, metadata=metadata)

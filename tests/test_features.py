@@ -23,7 +23,28 @@ def test_segmenter_follows_sklearn_conventions():
     fitted = segmenter.fit(["x"])
     assert fitted is segmenter and segmenter.user_words_
     assert segmenter.transform(["坚决杜绝吃拿卡要"]) == ["坚决 杜绝 吃拿卡要"]
-    assert clone(segmenter).get_params() == {"user_words": None, "hmm": True}
+    assert clone(segmenter).get_params() == {"user_words": None, "hmm": True, "dictionary": "compact", "n_common_words": 20000}
+
+
+SENTENCES = [
+    "有的干部遇到矛盾绕道走，碰到问题向上推。",
+    "企业办一个证在三个科室之间转了一个月。",
+    "坚决整治庸懒散，严肃查处吃拿卡要。",
+    "市场监管部门对个体工商户开展了随机抽查。",
+]
+
+
+def test_compact_dictionary_segments_the_training_text_like_the_full_one():
+    full = JiebaSegmenter(dictionary="full").fit(SENTENCES).transform(SENTENCES)
+    compact = JiebaSegmenter(n_common_words=100).fit(SENTENCES)
+    assert compact.transform(SENTENCES) == full
+    assert 100 < len(compact.dictionary_words_) < 2000
+    assert compact.dictionary_freqs_.shape == compact.dictionary_words_.shape
+
+
+def test_bad_dictionary_choice_is_refused():
+    with pytest.raises(ValueError, match="compact' or 'full"):
+        JiebaSegmenter(dictionary="tiny").fit(SENTENCES)
 
 
 def test_custom_user_words_travel_with_the_fitted_segmenter():
