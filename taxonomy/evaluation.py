@@ -63,7 +63,7 @@ def cross_validate(data: TrainingData, *, n_splits: int = 5, folds=None, name: s
     stance = np.empty(n, dtype=object)
     for train, test in folds:
         pipeline = fit_pipeline(data.subset(train), **params)
-        features = pipeline.named_steps["features"].transform(data.X.iloc[test])
+        features = pipeline.named_steps["features"].transform(data.subset(test).X)
         clf = pipeline.named_steps["classifier"]
         proba[test] = clf.predict_proba(features)
         pred[test] = clf.predict(features)
@@ -249,8 +249,8 @@ TUNING_VARIANTS = {
     "C=32": {"C": 32.0},
     "context weight 1.0": {"context_weight": 1.0},
     "full jieba dictionary": {"dictionary": "full"},
-    "3x larger vocabularies": {"max_word_features": None, "max_char_features": 60000, "max_context_features": 4000},
-    "2x smaller vocabularies": {"max_word_features": 5000, "max_char_features": 10000, "max_context_features": 800},
+    "3x larger vocabularies": {"max_word_features": 30000, "max_char_features": 60000},
+    "2x smaller vocabularies": {"max_word_features": 5000, "max_char_features": 10000},
 }
 
 

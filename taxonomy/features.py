@@ -1,15 +1,17 @@
 """Turning sentences into features.
 
-The model reads a table with one row per sentence and the columns of
-:data:`CONTEXT_COLUMNS`: the sentence, its neighbours within the speech and the
-heading of the section it sits in (:func:`add_context`). The feature union is
+The model reads a table with one row per sentence in speech order: ``text`` and
+the row positions of its neighbours within the same speech and of the heading of
+the section it sits in (:func:`add_context`, columns :data:`CONTEXT_COLUMNS`).
+The feature union is
 
 * words: jieba segmentation with the domain's user dictionary
   (:class:`JiebaSegmenter`), then TF-IDF over word uni- and bigrams, one-character
   words kept (the token pattern is "anything between spaces");
-* characters: TF-IDF over character 1–3-grams of the sentence;
-* context: character 2–3-grams of the section heading and of the previous and next
-  sentences, down-weighted.
+* characters and context (:class:`SentenceContextTfidf`): TF-IDF over character
+  1–3-grams of the sentence, followed by the same vectors of the previous and the
+  next sentence and of the section heading, down-weighted. Each sentence is
+  vectorised once; its context blocks are rows of the same matrix.
 
 Everything here is a scikit-learn estimator or a plain function, so the fitted
 pipeline persists safely with skops.
@@ -23,6 +25,7 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -32,7 +35,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import config
 from .split import is_heading
 
-CONTEXT_COLUMNS = ("text", "prev_text", "next_text", "heading")
+CONTEXT_COLUMNS = ("text", "prev_index", "next_index", "heading_index")
 TOKEN_PATTERN = r"(?u)\S+"
 
 
@@ -191,29 +194,82 @@ class JiebaSegmenter(TransformerMixin, BaseEstimator):
 
 
 def add_context(frame: pd.DataFrame, *, by: str = "doc") -> pd.DataFrame:
-    """Add ``prev_text``, ``next_text`` and ``heading`` to a frame of sentences.
+    """Add ``prev_index``, ``next_index`` and ``heading_index`` to a frame of sentences.
 
-    Rows must be in speech order within each value of ``by``. ``heading`` is the
-    last numbered heading before the sentence in the same speech (empty when none);
-    a heading's own row carries the heading before it.
+    Rows must be in speech order within each value of ``by``. The values are row
+    positions in the frame (-1 where there is none): the previous and next sentence
+    of the same speech, and the last numbered heading before the sentence in the
+    same speech (a heading's own row points to the heading before it).
     """
-    out = frame.copy()
-    texts = out["text"].astype(str)
-    groups = out[by]
-    same_prev = groups.eq(groups.shift(1))
-    same_next = groups.eq(groups.shift(-1))
-    out["prev_text"] = texts.shift(1).where(same_prev, "").fillna("")
-    out["next_text"] = texts.shift(-1).where(same_next, "").fillna("")
-    headings = []
-    current, current_group = "", object()
-    for group, text in zip(groups, texts):
-        if group != current_group:
-            current, current_group = "", group
-        headings.append(current)
+    out = frame.reset_index(drop=True).copy()
+    groups = out[by].to_numpy()
+    n = len(out)
+    positions = np.arange(n)
+    same_prev = np.zeros(n, dtype=bool)
+    same_prev[1:] = groups[1:] == groups[:-1]
+    same_next = np.zeros(n, dtype=bool)
+    same_next[:-1] = groups[:-1] == groups[1:]
+    out["prev_index"] = np.where(same_prev, positions - 1, -1)
+    out["next_index"] = np.where(same_next, positions + 1, -1)
+    headings = np.full(n, -1)
+    current = -1
+    for i, text in enumerate(out["text"].astype(str)):
+        if not same_prev[i]:
+            current = -1
+        headings[i] = current
         if is_heading(text):
-            current = text
-    out["heading"] = np.array(headings, dtype=object)
+            current = i
+    out["heading_index"] = headings
     return out
+
+
+class SentenceContextTfidf(TransformerMixin, BaseEstimator):
+    """Character n-gram TF-IDF of each sentence and of its context.
+
+    Takes a frame with the columns of :data:`CONTEXT_COLUMNS` and returns the
+    sentence's TF-IDF row followed, when ``context`` is on, by the rows of its
+    previous sentence, its next sentence and its section heading, each multiplied
+    by ``context_weight`` (zeros where there is none).
+
+    Parameters
+    ----------
+    ngram_range : tuple, default (1, 3)
+    min_df : int, default 2
+    max_features : int or None, default 20000
+    context : bool, default True
+    context_weight : float, default 0.5
+    """
+
+    def __init__(self, *, ngram_range=(1, 3), min_df=2, max_features=20000, context=True, context_weight=0.5):
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_features = max_features
+        self.context = context
+        self.context_weight = context_weight
+
+    def fit(self, X, y=None):
+        self.vectorizer_ = TfidfVectorizer(
+            analyzer="char",
+            ngram_range=tuple(self.ngram_range),
+            min_df=self.min_df,
+            max_features=self.max_features,
+            sublinear_tf=True,
+            dtype=np.float32,
+        ).fit(X["text"].astype(str))
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "vectorizer_")
+        rows = self.vectorizer_.transform(X["text"].astype(str)).tocsr()
+        if not self.context:
+            return rows
+        n = rows.shape[0]
+        padded = sparse.vstack([rows, sparse.csr_matrix((1, rows.shape[1]), dtype=rows.dtype)]).tocsr()
+        blocks = [rows]
+        for column in ("prev_index", "next_index", "heading_index"):
+            index = X[column].to_numpy()
+            blocks.append(padded[np.where(index < 0, n, index)] * np.float32(self.context_weight))
+        return sparse.hstack(blocks, format="csr")
 
 
 def build_features(
@@ -226,16 +282,14 @@ def build_features(
     min_df: int = 2,
     max_word_features: int | None = 10000,
     max_char_features: int = 20000,
-    max_context_features: int = 1500,
 ) -> ColumnTransformer:
     """The feature union over the columns of :data:`CONTEXT_COLUMNS`.
 
-    Terms seen in fewer than ``min_df`` sentences are dropped, and the character
-    and context vocabularies (and the word vocabulary, if asked) are capped at the most frequent terms, which keeps the
-    model file small and quick to load.
+    Terms seen in fewer than ``min_df`` sentences are dropped and the vocabularies
+    are capped at the most frequent terms, which keeps the model small and quick to
+    load. Context needs the character block (it is made of its rows).
     """
     parts = []
-    weights = {}
     if words:
         parts.append(
             (
@@ -264,34 +318,14 @@ def build_features(
         parts.append(
             (
                 "chars",
-                TfidfVectorizer(
-                    analyzer="char",
-                    ngram_range=(1, 3),
-                    sublinear_tf=True,
-                    min_df=min_df,
-                    max_features=max_char_features,
-                    dtype=np.float32,
+                SentenceContextTfidf(
+                    min_df=min_df, max_features=max_char_features, context=context, context_weight=context_weight
                 ),
-                "text",
+                list(CONTEXT_COLUMNS),
             )
         )
-    if context:
-        for column in ("heading", "prev_text", "next_text"):
-            parts.append(
-                (
-                    column,
-                    TfidfVectorizer(
-                        analyzer="char",
-                        ngram_range=(2, 3),
-                        sublinear_tf=True,
-                        min_df=max(min_df, 2),
-                        max_features=max_context_features,
-                        dtype=np.float32,
-                    ),
-                    column,
-                )
-            )
-            weights[column] = context_weight
+    elif context:
+        raise ValueError("context features are built from the character block: keep chars on")
     if not parts:
-        raise ValueError("at least one of words, chars or context must be on")
-    return ColumnTransformer(parts, transformer_weights=weights or None, sparse_threshold=1.0)
+        raise ValueError("at least one of words or chars must be on")
+    return ColumnTransformer(parts, sparse_threshold=1.0)

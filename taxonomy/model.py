@@ -42,6 +42,7 @@ OUTPUT_COLUMNS = SENTENCE_COLUMNS + ["labels", "stance"]
 
 TRUSTED_TYPES = [
     "taxonomy.features.JiebaSegmenter",
+    "taxonomy.features.SentenceContextTfidf",
     "taxonomy.classifier.ProblemClassifier",
     "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.feature_extraction.text.TfidfVectorizer",
@@ -69,7 +70,6 @@ def build_pipeline(
     min_df: int = 2,
     max_word_features: int | None = 10000,
     max_char_features: int = 20000,
-    max_context_features: int = 1500,
     C: float = 8.0,
     class_weight=None,
     tune_thresholds: bool = True,
@@ -82,7 +82,6 @@ def build_pipeline(
     features = build_features(
         words=words, chars=chars, context=context, context_weight=context_weight, dictionary=dictionary, min_df=min_df,
         max_word_features=max_word_features, max_char_features=max_char_features,
-        max_context_features=max_context_features,
     )
     return Pipeline(
         [
@@ -103,23 +102,28 @@ def compact_for_storage(pipeline: Pipeline) -> Pipeline:
     unchanged and the model loads in milliseconds. A clone of a compacted pipeline
     keeps the learnt vocabulary fixed; train new models with :func:`build_pipeline`.
     """
-    for step in pipeline.named_steps["features"].transformers_:
-        transformer = step[1]
-        vectorizers = transformer.named_steps.values() if isinstance(transformer, Pipeline) else [transformer]
-        for vectorizer in vectorizers:
-            vocabulary = getattr(vectorizer, "vocabulary_", None)
-            if vocabulary is None:
-                continue
-            if getattr(vectorizer, "vocabulary", None) is not None:  # already fixed: the dict is derivable
-                del vectorizer.vocabulary_
-                continue
-            terms = [""] * len(vocabulary)
-            for term, index in vocabulary.items():
-                terms[index] = term
-            vectorizer.vocabulary = np.array(terms, dtype=str)
-            vectorizer.fixed_vocabulary_ = True
+    for vectorizer in _vectorizers(pipeline):
+        vocabulary = getattr(vectorizer, "vocabulary_", None)
+        if vocabulary is None:
+            continue
+        if getattr(vectorizer, "vocabulary", None) is not None:  # already fixed: the dict is derivable
             del vectorizer.vocabulary_
+            continue
+        terms = [""] * len(vocabulary)
+        for term, index in vocabulary.items():
+            terms[index] = term
+        vectorizer.vocabulary = np.array(terms, dtype=str)
+        vectorizer.fixed_vocabulary_ = True
+        del vectorizer.vocabulary_
     return pipeline
+
+
+def _vectorizers(pipeline: Pipeline):
+    """Every fitted text vectorizer inside the feature union."""
+    for _, transformer, _ in pipeline.named_steps["features"].transformers_:
+        steps = transformer.named_steps.values() if isinstance(transformer, Pipeline) else [transformer]
+        for step in steps:
+            yield getattr(step, "vectorizer_", step)
 
 
 def sentences_frame(text: str, doc: str) -> pd.DataFrame:

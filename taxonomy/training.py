@@ -42,9 +42,10 @@ class TrainingData:
     data_hash: str
 
     def subset(self, index) -> "TrainingData":
+        """The rows ``index`` (whole sources), with their context recomputed."""
         index = np.asarray(index)
         return TrainingData(
-            self.X.iloc[index].reset_index(drop=True),
+            add_context(self.X.iloc[index][["doc", "text"]], by="doc"),
             self.Y.iloc[index].reset_index(drop=True),
             self.groups[index],
             self.stance[index],

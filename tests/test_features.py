@@ -1,9 +1,10 @@
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from taxonomy.features import JiebaSegmenter, add_context, build_features, packaged_user_words, segment
+from taxonomy.features import JiebaSegmenter, SentenceContextTfidf, add_context, build_features, packaged_user_words, segment
 
 
 @pytest.mark.parametrize("idiom", ["庸懒散", "推诿扯皮", "中梗阻", "吃拿卡要", "门难进", "脸难看", "太平官", "老好人"])
@@ -54,7 +55,7 @@ def test_custom_user_words_travel_with_the_fitted_segmenter():
 
 def test_one_character_words_are_features():
     features = build_features(chars=False, context=False, min_df=1)
-    frame = pd.DataFrame({"text": ["要 管 好", "管好"], "prev_text": "", "next_text": "", "heading": ""})
+    frame = pd.DataFrame({"text": ["要 管 好", "管好"], "prev_index": -1, "next_index": -1, "heading_index": -1})
     features.fit(frame)
     vocabulary = features.named_transformers_["words"].named_steps["tfidf"].vocabulary_
     assert "管" in vocabulary
@@ -68,14 +69,30 @@ def test_context_columns():
         }
     )
     out = add_context(frame)
-    assert out["prev_text"].tolist() == ["", "二是进取不积极。", "有的安于现状。", ""]
-    assert out["next_text"].tolist() == ["有的安于现状。", "有的小进即满。", "", ""]
-    assert out["heading"].tolist() == ["", "二是进取不积极。", "二是进取不积极。", ""]
-    assert "prev_text" not in frame  # input untouched
+    assert out["prev_index"].tolist() == [-1, 0, 1, -1]
+    assert out["next_index"].tolist() == [1, 2, -1, -1]
+    assert out["heading_index"].tolist() == [-1, 0, 0, -1]
+    assert "prev_index" not in frame  # input untouched
+
+
+def test_context_blocks_are_shifted_sentence_rows():
+    frame = add_context(
+        pd.DataFrame({"doc": ["a", "a", "a", "b"], "text": ["二是进取不积极。", "有的安于现状。", "有的小进即满。", "同志们："]})
+    )
+    block = SentenceContextTfidf(min_df=1, context_weight=0.5).fit(frame)
+    X = block.transform(frame).toarray()
+    width = X.shape[1] // 4
+    own, prev, nxt, heading = (X[:, i * width : (i + 1) * width] for i in range(4))
+    np.testing.assert_allclose(prev[1], 0.5 * own[0])
+    np.testing.assert_allclose(nxt[1], 0.5 * own[2])
+    np.testing.assert_allclose(heading[2], 0.5 * own[0])
+    assert not prev[0].any() and not nxt[3].any() and not heading[3].any()
+    assert SentenceContextTfidf(min_df=1, context=False).fit(frame).transform(frame).shape[1] == width
 
 
 def test_feature_blocks_can_be_switched():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="keep chars on"):
+        build_features(chars=False)
+    with pytest.raises(ValueError, match="at least one"):
         build_features(words=False, chars=False, context=False)
-    names = [name for name, _, _ in build_features(words=False).transformers]
-    assert names == ["chars", "heading", "prev_text", "next_text"]
+    assert [name for name, _, _ in build_features(words=False).transformers] == ["chars"]

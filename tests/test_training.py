@@ -11,10 +11,12 @@ from taxonomy.training import data_hash, load_training_data, train
 
 def test_training_data_has_context_and_labels(tiny_corpus):
     data = load_training_data(tiny_corpus)
-    assert list(data.X.columns) == ["doc", "text", "prev_text", "next_text", "heading"]
+    assert list(data.X.columns) == ["doc", "text", "prev_index", "next_index", "heading_index"]
     assert data.Y.shape == (36, 15)
     assert data.Y["buck_passing"].sum() == 9
-    assert data.X.loc[2, "heading"] == "一是推诿扯皮。"
+    assert data.X.loc[2, "heading_index"] == 1  # "一是推诿扯皮。"
+    part = data.subset([6, 7, 8])
+    assert part.X["prev_index"].tolist() == [-1, 0, 1]
     assert set(data.stance) == {"", "problem", "remedy"}
 
 
