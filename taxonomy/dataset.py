@@ -21,7 +21,6 @@ True
 from __future__ import annotations
 
 import csv
-import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,9 +229,3 @@ def check_labelled(directory: str | Path, categories_path: str | Path | None = N
         total = sum(counter.values())
         report.implicit[cat_id] = without_keyword[cat_id] / total if total else 0.0
     return report
-
-
-def iter_sources(rows: list[LabelledRow]):
-    """Group rows by source, keeping file order (rows of a source are contiguous)."""
-    for source, group in itertools.groupby(rows, key=lambda r: r.source):
-        yield source, list(group)

@@ -20,7 +20,7 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,12 +29,11 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from . import config
-from .categories import Category, load_categories
 from .classifier import ProblemClassifier
 from .errors import TaxonomyError
 from .features import add_context, build_features
 from .normalise import normalise_text
-from .reading import expand_paths, read_document
+from .reading import expand_paths
 from .split import split_sentences
 
 SENTENCE_COLUMNS = ["doc", "sentence_id", "start", "end", "text"]
@@ -198,14 +197,15 @@ class TaxonomyModel:
         """
         return self.label_sentences(sentences_frame(text, doc))
 
-    def iter_label_files(self, paths: Iterable[str | Path]) -> Iterator[pd.DataFrame]:
-        """Label speeches one at a time (files or folders), yielding one table per speech."""
-        for doc, path in expand_paths(paths):
-            yield self.label_text(read_document(path), doc=doc)
-
     def label_files(self, paths: Iterable[str | Path]) -> pd.DataFrame:
-        """Label every speech under ``paths`` and return one table."""
-        tables = list(self.iter_label_files(paths))
+        """Label every speech under ``paths`` (files or folders) and return one table.
+
+        For corpora too large to hold in memory, write to a file with
+        :func:`taxonomy.labelling.label_to_file` instead.
+        """
+        from .labelling import label_batches
+
+        tables = list(label_batches(self, [(doc, str(path)) for doc, path in expand_paths(paths)]))
         if not tables:
             return pd.DataFrame(columns=self.output_columns)
         return pd.concat(tables, ignore_index=True)
@@ -270,10 +270,3 @@ def load_model(path: str | Path | None = None) -> TaxonomyModel:
     meta_file = metadata_path(path)
     metadata = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
     return TaxonomyModel(pipeline=pipeline, metadata=metadata)
-
-
-def category_table(categories: list[Category] | None = None) -> pd.DataFrame:
-    """The category set as a table (id, name_zh, family, definition)."""
-    cats = categories or load_categories()
-    return pd.DataFrame([(c.id, c.name_zh, c.family, c.definition) for c in cats],
-                        columns=["id", "name_zh", "family", "definition"])
