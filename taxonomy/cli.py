@@ -103,6 +103,39 @@ def _print_labels(table) -> None:
 
 
 @app.command()
+def explain(
+    text: str = typer.Argument(..., help="A sentence or passage, or the path of a speech file."),
+    model_path: Optional[Path] = ModelOption,
+    top: int = typer.Option(5, "--top", "-n", help="Features to show per label."),
+) -> None:
+    """Show why each sentence got its labels: the words and n-grams that weighed most.
+
+    Example: taxonomy explain "有的干部遇到矛盾绕道走，碰到问题向上推。"
+    """
+    from rich.table import Table
+
+    from .model import load_model
+    from .reading import read_document
+
+    try:
+        model = load_model(model_path)
+        source = Path(text)
+        raw = read_document(source) if len(text) < 4096 and source.suffix and source.is_file() else text
+        table = model.explain(raw, top=top)
+    except TaxonomyError as exc:
+        _fail(exc)
+    if table.empty:
+        typer.echo("no sentence got a label")
+        return
+    view = Table(show_lines=False)
+    for column in ("sentence_id", "category", "probability", "feature", "contribution"):
+        view.add_column(column, overflow="fold")
+    for row in table.itertuples(index=False):
+        view.add_row(str(row.sentence_id), row.category, f"{row.probability:.2f}", row.feature, f"{row.contribution:.3f}")
+    _console().print(view)
+
+
+@app.command()
 def summary(
     paths: list[Path] = typer.Argument(..., help="Speech files or folders."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to .csv, .xlsx, .jsonl or .parquet."),

@@ -271,6 +271,14 @@ class SentenceContextTfidf(TransformerMixin, BaseEstimator):
             blocks.append(padded[np.where(index < 0, n, index)] * np.float32(self.context_weight))
         return sparse.hstack(blocks, format="csr")
 
+    def get_feature_names_out(self, input_features=None):
+        """The n-grams of the sentence, then of its previous and next sentence and heading."""
+        check_is_fitted(self, "vectorizer_")
+        own = self.vectorizer_.get_feature_names_out()
+        if not self.context:
+            return own
+        return np.concatenate([own] + [np.char.add(prefix, own.astype(str)) for prefix in ("prev:", "next:", "heading:")])
+
 
 def build_features(
     *,
@@ -329,3 +337,16 @@ def build_features(
     if not parts:
         raise ValueError("at least one of words or chars must be on")
     return ColumnTransformer(parts, sparse_threshold=1.0)
+
+
+def feature_names(features: ColumnTransformer) -> np.ndarray:
+    """Names of the columns a fitted feature union produces, as ``block:term``."""
+    names = []
+    for name, transformer, _ in features.transformers_:
+        if name == "words":
+            terms = transformer.named_steps["tfidf"].get_feature_names_out().astype(str)
+            names.append(np.char.add("word:", terms))
+        elif name == "chars":
+            terms = transformer.get_feature_names_out().astype(str)
+            names.append(np.array([t if ":" in t[:8] else f"char:{t}" for t in terms], dtype=object))
+    return np.concatenate(names).astype(object)

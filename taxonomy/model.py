@@ -189,6 +189,46 @@ class TaxonomyModel:
         probs = pd.DataFrame(np.round(proba, 4), columns=self.probability_columns)
         return pd.concat([out, probs], axis=1)
 
+    def explain(self, text: str, *, top: int = 5, doc: str = "text") -> pd.DataFrame:
+        """Why each sentence of ``text`` got its labels: the features that pushed most.
+
+        Returns one row per (sentence, predicted category, feature) with the columns
+        ``sentence_id, text, category, probability, feature, contribution``, where
+        ``feature`` is ``word:…``, ``char:…`` (n-grams of the sentence) or ``prev:…``,
+        ``next:…``, ``heading:…`` (of its context) and ``contribution`` is the
+        feature's TF-IDF value times the category's coefficient (log-odds).
+
+        >>> model.explain("有的科室让企业来回跑。").iloc[0]["category"]   # doctest: +SKIP
+        'buck_passing'
+        """
+        from .features import feature_names
+
+        frame = sentences_frame(text, doc)
+        labelled = self.label_sentences(frame)
+        if frame.empty:
+            return pd.DataFrame(columns=["sentence_id", "text", "category", "probability", "feature", "contribution"])
+        features = self.pipeline.named_steps["features"]
+        X = features.transform(add_context(frame, by="doc")).tocsr()
+        names = feature_names(features)
+        clf = self.pipeline.named_steps["classifier"]
+        learnable = list(np.flatnonzero(clf.learnable_))
+        rows = []
+        for i, record in labelled.iterrows():
+            for category in filter(None, record["labels"].split("|")):
+                k = self.categories.index(category)
+                if k not in learnable:
+                    continue
+                coef = clf.estimator_.estimators_[learnable.index(k)].coef_.ravel()
+                start, end = X.indptr[i], X.indptr[i + 1]
+                columns, values = X.indices[start:end], X.data[start:end]
+                contributions = values * coef[columns]
+                for j in np.argsort(-contributions)[:top]:
+                    if contributions[j] <= 0:
+                        break
+                    rows.append((record["sentence_id"], record["text"], category, record[f"p_{category}"],
+                                 names[columns[j]], round(float(contributions[j]), 4)))
+        return pd.DataFrame(rows, columns=["sentence_id", "text", "category", "probability", "feature", "contribution"])
+
     def label_text(self, text: str, doc: str = "text") -> pd.DataFrame:
         """Normalise, split and label one speech given as a string.
 

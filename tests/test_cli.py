@@ -25,7 +25,7 @@ def test_every_command_has_help_with_an_example():
         for sub_name, sub in (subcommands or {name: command}).items():
             names.append(sub_name)
             assert sub.help and "Example: taxonomy" in sub.help, sub_name
-    assert {"label", "summary", "train", "evaluate", "check", "agreement", "categories"} <= set(names)
+    assert {"label", "summary", "explain", "train", "evaluate", "check", "agreement", "categories"} <= set(names)
 
 
 def test_label_to_csv_has_the_contract_columns(tiny_model_path, tmp_path):
@@ -139,3 +139,11 @@ def test_python_dash_m_entry_point():
 
     out = subprocess.run([sys.executable, "-m", "taxonomy", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "label" in out.stdout
+
+
+def test_explain_command(tiny_model_path):
+    result = run("explain", "有的部门推来推去，群众来回跑了五趟。", "-m", tiny_model_path)
+    assert result.exit_code == 0, result.output
+    assert "buck_passing" in result.output and "contribution" in result.output
+    nothing = run("explain", "今年新增市场主体。", "-m", tiny_model_path)
+    assert nothing.exit_code == 0

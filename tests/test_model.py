@@ -88,3 +88,16 @@ def test_default_model_labels_a_clear_case():
     assert "buck_passing" in table.loc[0, "labels"].split("|")
     assert table.loc[0, "stance"] == "problem"
     assert table.loc[1, "labels"] == ""
+
+
+def test_explain_lists_features_behind_each_label(tiny_model):
+    text = "有的部门推来推去，群众来回跑了五趟。今年新增市场主体。"
+    labelled = tiny_model.label_text(text)
+    explained = tiny_model.explain(text, top=3)
+    assert list(explained.columns) == ["sentence_id", "text", "category", "probability", "feature", "contribution"]
+    predicted = {(r.sentence_id, l) for r in labelled.itertuples() for l in r.labels.split("|") if l}
+    assert set(zip(explained["sentence_id"], explained["category"])) <= predicted
+    assert (explained["contribution"] > 0).all()
+    assert explained.groupby(["sentence_id", "category"]).size().max() <= 3
+    assert explained["feature"].str.match(r"^(word|char|prev|next|heading):").all()
+    assert tiny_model.explain("").empty
