@@ -24,7 +24,6 @@ any cache; ``--no-cache`` runs ours with the segmentation cache off as well.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import random
@@ -191,10 +190,10 @@ elif mode == "fasttext":
         w = csv.writer(h)
         w.writerow(["doc", "sentence_id", "text", "labels"])
         for f in files:
-            sents = sentences(f.read_text(encoding="utf-8"))
-            all_labels, _ = model.predict([" ".join(jieba.cut(s)) for s in sents], k=-1, threshold=0.5)
-            for i, (s, labels) in enumerate(zip(sents, all_labels)):
-                w.writerow([f.name, i, s, "|".join(l[9:] for l in labels if l != "__label__none")])
+            for i, s in enumerate(sentences(f.read_text(encoding="utf-8"))):
+                # the binding's per-line predict: fasttext-wheel's Python wrapper is broken under NumPy 2
+                pred = model.f.predict(" ".join(jieba.cut(s)) + "\n", -1, 0.5, "strict")
+                w.writerow([f.name, i, s, "|".join(l[9:] for _, l in pred if l != "__label__none")])
 '''
 
 

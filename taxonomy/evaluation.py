@@ -119,6 +119,16 @@ def keyword_baseline(data: TrainingData, folds, categories=None) -> CVResult:
     return CVResult("keyword dictionary", data, pred.astype(float), pred, stance, folds)
 
 
+def fasttext_scores(model, text: str) -> dict[str, float]:
+    """``{label: probability}`` for one segmented line, every label.
+
+    Goes through the binding's per-line ``predict``: in fasttext-wheel 0.9.2 the
+    Python ``predict`` breaks under NumPy 2 for a string and repeats the top
+    probability for every label for a list.
+    """
+    return {label: prob for prob, label in model.f.predict(text + "\n", -1, 0.0, "strict")}
+
+
 def fasttext_baseline(data: TrainingData, folds, *, epoch: int = 30, seed: int = 0) -> CVResult:
     """fastText supervised (one-vs-all loss) on the same jieba segmentation, same folds.
 
@@ -151,13 +161,11 @@ def fasttext_baseline(data: TrainingData, folds, *, epoch: int = 30, seed: int =
                     if Y[i].any() and data.stance[i] in ("problem", "remedy"):
                         handle.write(f"__label__{data.stance[i]} {segmented[i]}\n")
             stance_model = fasttext.train_supervised(input=path, **params)
-            # list input: fastText's single-string path breaks under NumPy 2
-            batch = [segmented[i] for i in test]
-            all_labels, all_probs = model.predict(batch, k=-1, threshold=0.0)
-            for i, labels, probs in zip(test, all_labels, all_probs):
-                scores = dict(zip(labels, probs))
+            for i in test:
+                scores = fasttext_scores(model, segmented[i])
                 proba[i] = [scores.get(f"__label__{c}", 0.0) for c in cats]
-            stance[test] = [labels[0].replace("__label__", "") for labels in stance_model.predict(batch)[0]]
+                stance_scores = fasttext_scores(stance_model, segmented[i])
+                stance[i] = max(stance_scores, key=stance_scores.get).replace("__label__", "")
     return CVResult("fastText (jieba words)", data, proba, (proba >= 0.5).astype(int), stance, folds)
 
 
