@@ -252,9 +252,9 @@ MODEL_VARIANTS = {
 }
 TUNING_VARIANTS = {
     "fixed 0.5 thresholds": {"tune_thresholds": False},
-    "class_weight=balanced": {"class_weight": "balanced"},
-    "C=2": {"C": 2.0},
-    "C=32": {"C": 32.0},
+    "no class weights": {"class_weight": None},
+    "C=8": {"C": 8.0},
+    "C=128": {"C": 128.0},
     "context weight 1.0": {"context_weight": 1.0},
     "full jieba dictionary": {"dictionary": "full"},
     "3x larger vocabularies": {"max_word_features": 30000, "max_char_features": 60000},

@@ -33,6 +33,7 @@ from .classifier import ProblemClassifier
 from .errors import TaxonomyError
 from .features import add_context, build_features
 from .normalise import normalise_text
+from .output import default_file_mode
 from .reading import expand_paths
 from .split import split_sentences
 
@@ -69,8 +70,8 @@ def build_pipeline(
     min_df: int = 2,
     max_word_features: int | None = 10000,
     max_char_features: int = 20000,
-    C: float = 8.0,
-    class_weight=None,
+    C: float = 32.0,
+    class_weight="balanced",
     tune_thresholds: bool = True,
 ) -> Pipeline:
     """The untrained model: feature union followed by :class:`ProblemClassifier`.
@@ -279,6 +280,7 @@ def _atomic_write(path: Path, write, *, binary: bool = False) -> None:
     try:
         with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8") as handle:
             write(handle)
+        os.chmod(tmp, default_file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -122,11 +122,19 @@ class TableWriter:
                 elif self._parquet is not None:
                     self._parquet.close()
             if exc_type is None:
+                os.chmod(self._tmp, default_file_mode())
                 os.replace(self._tmp, self.path)
         finally:
             if self._tmp is not None and self._tmp.exists():
                 self._tmp.unlink()
         return False
+
+
+def default_file_mode() -> int:
+    """The mode an ordinary new file gets (0o666 less the umask); temporary files start at 0o600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_table(table: pd.DataFrame, path: str | Path, *, overwrite: bool = False) -> Path:

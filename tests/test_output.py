@@ -58,3 +58,13 @@ def test_unsupported_format_and_missing_folder(tmp_path):
         output_format("x.txt")
     with pytest.raises(TaxonomyError, match="does not exist"):
         TableWriter(tmp_path / "no" / "x.csv", ["a"])
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    from taxonomy.output import default_file_mode
+
+    path = write_table(TABLE, tmp_path / "out.csv")
+    assert stat.S_IMODE(os.stat(path).st_mode) == default_file_mode()
