@@ -122,7 +122,6 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
                     part = model.fit(X[train], Yt[:, ok]).predict_proba(X[test]) if ok.any() else None
                     if part is not None:
                         oof[np.ix_(test, np.flatnonzero(ok))] = part
-            self.oof_proba_ = oof
             for j, k in enumerate(np.flatnonzero(learnable)):
                 thresholds[k] = best_f1_threshold(Y[:, k], oof[:, j])
         self.thresholds_ = thresholds
