@@ -64,20 +64,15 @@ def _jieba():
     return jieba
 
 
-@lru_cache(maxsize=4)
-def _tokenizer(user_words: tuple[tuple[str, int], ...]):
-    """jieba with its full dictionary (about 350,000 words) plus ``user_words``."""
-    tokenizer = _jieba().Tokenizer()
-    tokenizer.initialize()
-    for word, freq in user_words:
-        tokenizer.add_word(word, freq)
-    return tokenizer
-
-
 def _register_full(user_words: tuple[tuple[str, int], ...]) -> str:
+    """jieba with its full dictionary (about 350,000 words) plus ``user_words``, built once."""
     key = "full-" + hashlib.sha1(repr(user_words).encode()).hexdigest()
     if key not in _TOKENIZERS:
-        _TOKENIZERS[key] = _tokenizer(user_words)
+        tokenizer = _jieba().Tokenizer()
+        tokenizer.initialize()
+        for word, freq in user_words:
+            tokenizer.add_word(word, freq)
+        _TOKENIZERS[key] = tokenizer
     return key
 
 
@@ -85,9 +80,7 @@ def _register_compact(key: str, words, freqs, total: int) -> str:
     """A jieba tokenizer over a small dictionary, built without reading jieba's own."""
     if key not in _TOKENIZERS:
         tokenizer = _jieba().Tokenizer()
-        frequencies = {}
-        for word, freq in zip(words.tolist(), freqs.tolist()):
-            frequencies[word] = freq
+        frequencies = dict(zip(words.tolist(), freqs.tolist()))
         for word in list(frequencies):
             for end in range(1, len(word)):
                 frequencies.setdefault(word[:end], 0)
