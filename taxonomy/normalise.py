@@ -10,7 +10,9 @@ What :func:`normalise_text` does, in order:
 4. drops web-page clutter (download prompts, site notices, file facts,
    previous/next links, tag lines) line by line;
 5. collapses whitespace; a space between two Chinese characters is a lost paragraph
-   break (web copies often join paragraphs with spaces) and becomes a line break.
+   break (web copies often join paragraphs with spaces) and becomes a line break;
+6. re-flows hard-wrapped text (:func:`reflow`): a line that ends mid-sentence and is
+   continued by the next line is joined to it; headings and list items stand alone.
 
 The speech's own words are never changed beyond these rules.
 
@@ -79,6 +81,70 @@ _SPACE_RUN = re.compile(r"[ \t\u00a0\u2002-\u200b\u3000]+")
 _BREAK_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}]) (?=[{_CJK}{_CJK_PUNCT}])")
 
 
+# Re-flowing hard-wrapped text (coding decision 1 of the category contract).
+_SENTENCE_END = tuple("。！？；：!?;:…")
+_CLOSERS = "”’」』）)】》\"'〉"
+_MID_SENTENCE_END = tuple("，、,（(“‘《")
+_NUM = "一二三四五六七八九十百零〇"
+_STANDS_ALONE = re.compile(
+    rf"^(?:[{_NUM}]+、|[(（][{_NUM}\d]+[)）]|第[{_NUM}\d]+[、，,：:部分章节项条]|[{_NUM}]+是|[{_NUM}]+要"
+    rf"|\d+[、.．)）](?!\d)|[①-⑳]|[-•·*●■◆]\s*|同志们|各位)"
+)
+# A text counts as hard-wrapped when at least this share of its lines (and at least
+# three) end mid-sentence at nearly the same length, as a wrapping program leaves them.
+_WRAPPED_SHARE = 0.3
+_WRAP_TOLERANCE = 0.8
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip(_CLOSERS).endswith(_SENTENCE_END)
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The wrap width of a hard-wrapped text, or ``None`` when the text is not wrapped."""
+    open_lengths = sorted(len(line) for line in lines if not _ends_sentence(line) and len(line) >= 8)
+    if len(open_lengths) < 3:
+        return None
+    width = open_lengths[int(0.75 * (len(open_lengths) - 1))]
+    near = sum(1 for n in open_lengths if n >= _WRAP_TOLERANCE * width)
+    return width if near >= 3 and near >= _WRAPPED_SHARE * len(lines) else None
+
+
+def reflow(text: str) -> str:
+    r"""Join the lines of a hard-wrapped text back into paragraphs.
+
+    A line is joined to the next one when it ends mid-sentence and the next line
+    does not start a heading or list item: always when it ends in a comma-like mark
+    (，、), and, in a text found to be hard-wrapped (many lines ending mid-sentence
+    at nearly the same length), when it ends without sentence punctuation and
+    reaches close to the wrap width. Titles and headings, which are short, stay
+    on their own line.
+
+    >>> reflow("这次大会既是贯彻落实会，也是我区加强机关作风建设的\n部署推进会。")
+    '这次大会既是贯彻落实会，也是我区加强机关作风建设的\n部署推进会。'
+    >>> reflow("有的干部遇到矛盾绕道走，\n碰到问题向上推。")
+    '有的干部遇到矛盾绕道走，碰到问题向上推。'
+    """
+    lines = text.split("\n")
+    if len(lines) < 2:
+        return text
+    width = _wrap_width(lines)
+    out = [lines[0]]
+    for line in lines[1:]:
+        previous = out[-1]
+        joins = False
+        if previous and line and not _STANDS_ALONE.match(line) and not _ends_sentence(previous):
+            if previous.endswith(_MID_SENTENCE_END):
+                joins = not _STANDS_ALONE.match(previous) or len(previous) > 12
+            elif width is not None and len(previous) >= _WRAP_TOLERANCE * width:
+                joins = True
+        if joins:
+            out[-1] = previous + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 @lru_cache(maxsize=1)
 def _t2s():
     from opencc import OpenCC
@@ -125,4 +191,4 @@ def normalise_text(raw: str) -> str:
             part = part.strip()
             if part and not is_clutter_line(part):
                 lines.append(part)
-    return "\n".join(lines)
+    return reflow("\n".join(lines))

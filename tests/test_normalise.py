@@ -106,3 +106,53 @@ def test_normalised_text_has_no_blank_or_padded_lines(text):
         if line:
             assert line == line.strip()
             assert "  " not in line
+
+
+# --------------------------------------------------------------------------- re-flowing hard-wrapped text
+
+from taxonomy.normalise import reflow  # noqa: E402
+
+WRAPPED = (
+    "在全县机关作风建设大会上的讲话\n"
+    "同志们：\n"
+    "有的干部工作作风漂浮，习惯于坐在办公室里听汇报、看材\n"
+    "料，很少深入基层一线了解实际情况，对群众反映强烈的问\n"
+    "题不闻不问，甚至推诿扯皮，群众办事来回跑的现象时有发\n"
+    "生。\n"
+    "二、下一步工作\n"
+    "要坚决整治。"
+)
+
+
+def test_hard_wrapped_lines_are_joined_into_sentences():
+    lines = reflow(WRAPPED).split("\n")
+    assert lines[0] == "在全县机关作风建设大会上的讲话"  # the title stays alone
+    assert lines[1] == "同志们："
+    assert lines[2].startswith("有的干部工作作风漂浮") and lines[2].endswith("的现象时有发生。")
+    assert lines[3:] == ["二、下一步工作", "要坚决整治。"]  # headings stand alone
+
+
+def test_a_line_ending_in_a_comma_is_continued():
+    assert reflow("有的干部遇到矛盾绕道走，\n碰到问题向上推。") == "有的干部遇到矛盾绕道走，碰到问题向上推。"
+    assert reflow("要做到以下几点，\n一是抓落实。") == "要做到以下几点，\n一是抓落实。"
+
+
+def test_ordinary_paragraphs_are_left_alone():
+    text = "同志们：\n今天召开全市作风建设大会。\n一、充分认识作风建设的重要性\n作风建设永远在路上。"
+    assert reflow(text) == text
+
+
+def test_the_five_speeches_are_not_hard_wrapped(normalised, monkeypatch):
+    import taxonomy.normalise as module
+
+    monkeypatch.setattr(module, "reflow", lambda text: text)
+    for path in SPEECHES:
+        assert normalise_text(read_document(path)) == normalised[path.name], path.name
+
+
+@given(st.lists(st.text(alphabet="有的干部推诿扯皮，。、一二是：", min_size=1, max_size=30), max_size=12))
+def test_reflow_only_removes_line_breaks(lines):
+    text = "\n".join(lines)
+    out = reflow(text)
+    assert out.replace("\n", "") == text.replace("\n", "")
+    assert out.count("\n") <= text.count("\n")
