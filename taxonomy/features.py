@@ -8,6 +8,8 @@ The feature union is
 * words: jieba segmentation with the domain's user dictionary
   (:class:`JiebaSegmenter`), then TF-IDF over word uni- and bigrams, one-character
   words kept (the token pattern is "anything between spaces");
+* lexicon (:class:`taxonomy.lexicon.LexiconFeatures`): per category, hits of its
+  stock expressions, plain, negated or in the scope of a remedy verb;
 * characters and context (:class:`SentenceContextTfidf`): TF-IDF over character
   1–3-grams of the sentence, followed by the same vectors of the previous and the
   next sentence and of the section heading, down-weighted. Each sentence is
@@ -20,6 +22,7 @@ pipeline persists safely with skops.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -33,23 +36,37 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from . import config
+from .lexicon import LexiconFeatures, packaged_expressions
 from .split import is_heading
 
 CONTEXT_COLUMNS = ("text", "prev_index", "next_index", "heading_index")
 TOKEN_PATTERN = r"(?u)\S+"
 
 
+USER_WORD_FREQ = 1000
+_WORD = re.compile(r"^[\u4e00-\u9fff]{3,8}$")
+
+
+@lru_cache(maxsize=1)
 def packaged_user_words() -> tuple[tuple[str, int], ...]:
-    """The domain's fixed expressions from ``resources/userdict.txt`` as ``(word, freq)``."""
+    """The domain's fixed expressions as ``(word, freq)`` for jieba.
+
+    ``resources/userdict.txt`` first, then every expression and variant of the
+    expression lexicon (``resources/expressions.csv``) that is a plain run of three to
+    eight Chinese characters (shorter ones are left to jieba's own dictionary).
+    """
     text = (resources.files("taxonomy") / "resources" / "userdict.txt").read_text(encoding="utf-8")
-    words = []
+    words: dict[str, int] = {}
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         parts = line.split()
-        words.append((parts[0], int(parts[1]) if len(parts) > 1 else 1000))
-    return tuple(words)
+        words.setdefault(parts[0], int(parts[1]) if len(parts) > 1 else USER_WORD_FREQ)
+    for expression, _ in packaged_expressions():
+        if _WORD.match(expression):
+            words.setdefault(expression, USER_WORD_FREQ)
+    return tuple(words.items())
 
 
 _TOKENIZERS: dict = {}
@@ -283,6 +300,8 @@ def build_features(
     min_df: int = 2,
     max_word_features: int | None = 10000,
     max_char_features: int = 20000,
+    lexicon: bool = True,
+    lexicon_weight: float = 1.0,
 ) -> ColumnTransformer:
     """The feature union over the columns of :data:`CONTEXT_COLUMNS`.
 
@@ -327,6 +346,8 @@ def build_features(
         )
     elif context:
         raise ValueError("context features are built from the character block: keep chars on")
+    if lexicon and packaged_expressions():
+        parts.append(("lexicon", LexiconFeatures(weight=lexicon_weight), "text"))
     if not parts:
         raise ValueError("at least one of words or chars must be on")
     return ColumnTransformer(parts, sparse_threshold=1.0)
@@ -342,4 +363,6 @@ def feature_names(features: ColumnTransformer) -> np.ndarray:
         elif name == "chars":
             terms = transformer.get_feature_names_out().astype(str)
             names.append(np.array([t if ":" in t[:8] else f"char:{t}" for t in terms], dtype=object))
+        elif name == "lexicon":
+            names.append(transformer.get_feature_names_out().astype(object))
     return np.concatenate(names).astype(object)

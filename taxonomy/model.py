@@ -44,6 +44,7 @@ TRUSTED_TYPES = [
     "taxonomy.features.JiebaSegmenter",
     "taxonomy.features.SentenceContextTfidf",
     "taxonomy.classifier.ProblemClassifier",
+    "taxonomy.lexicon.LexiconFeatures",
     "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
@@ -70,9 +71,12 @@ def build_pipeline(
     min_df: int = 2,
     max_word_features: int | None = 10000,
     max_char_features: int = 20000,
+    lexicon: bool = True,
+    lexicon_weight: float = 1.0,
     C: float = 32.0,
     class_weight="balanced",
     tune_thresholds: bool = True,
+    calibrate: bool = True,
 ) -> Pipeline:
     """The untrained model: feature union followed by :class:`ProblemClassifier`.
 
@@ -81,12 +85,15 @@ def build_pipeline(
     """
     features = build_features(
         words=words, chars=chars, context=context, context_weight=context_weight, dictionary=dictionary, min_df=min_df,
-        max_word_features=max_word_features, max_char_features=max_char_features,
+        max_word_features=max_word_features, max_char_features=max_char_features, lexicon=lexicon,
+        lexicon_weight=lexicon_weight,
     )
     return Pipeline(
         [
             ("features", features),
-            ("classifier", ProblemClassifier(C=C, class_weight=class_weight, tune_thresholds=tune_thresholds)),
+            ("classifier", ProblemClassifier(
+                C=C, class_weight=class_weight, tune_thresholds=tune_thresholds, calibrate=calibrate
+            )),
         ]
     )
 
