@@ -5,6 +5,13 @@
 probabilities (grouped by source when groups are given), and fits a second
 logistic regression that tells a problem description from a remedy on the
 sentences that carry a category.
+
+Real speeches carry a category in about one sentence in five, short written
+passages in one in two. ``fit`` therefore takes ``calibrate_on``, a mask of the
+sentences that come from whole documents: the probabilities are recalibrated
+(Platt scaling of the out-of-fold scores) and the thresholds chosen on those
+sentences only, so that ``p_<id>`` is a probability at real prevalence and the
+sum of a speech's ``p_<id>`` estimates its number of ``<id>`` sentences.
 """
 
 from __future__ import annotations
@@ -46,6 +53,32 @@ def best_f1_threshold(y_true: np.ndarray, scores: np.ndarray, *, low: float = 0.
     return round(best, 6)
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def _platt(scores: np.ndarray, y: np.ndarray, random_state: int = 0) -> np.ndarray:
+    """Slope and intercept of a logistic fit of ``y`` on the log-odds of ``scores``.
+
+    Identity (1, 0) when ``y`` has a single class.
+    """
+    y = np.asarray(y).astype(int)
+    if y.min() == y.max():
+        return np.array([1.0, 0.0])
+    fit = LogisticRegression(C=100.0, solver="lbfgs", max_iter=1000, random_state=random_state)
+    fit.fit(_logit(scores).reshape(-1, 1), y)
+    return np.array([float(fit.coef_[0, 0]), float(fit.intercept_[0])])
+
+
+def _apply_platt(scores: np.ndarray, slope_intercept: np.ndarray) -> np.ndarray:
+    """Recalibrated probabilities; the identity for slope 1 and intercept 0."""
+    slope, intercept = slope_intercept
+    if slope == 1.0 and intercept == 0.0:
+        return scores
+    return 1.0 / (1.0 + np.exp(-(slope * _logit(scores) + intercept)))
+
+
 class ProblemClassifier(ClassifierMixin, BaseEstimator):
     """Multi-label category classifier with per-category thresholds and a stance head.
 
@@ -63,29 +96,39 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
         Folds used to choose thresholds from out-of-fold probabilities.
     tune_thresholds : bool, default True
         Choose thresholds by cross-validation; ``False`` uses 0.5 everywhere.
+    calibrate : bool, default True
+        Recalibrate the category probabilities on out-of-fold scores (needs
+        ``tune_thresholds``).
     random_state : int, default 0
-        Seed for fold shuffling when no groups are given.
+        Seed for fold shuffling when no groups are given, and of the solvers.
 
     Notes
     -----
-    ``fit(X, Y, groups=None, stance=None)`` takes ``Y`` as a binary indicator
-    DataFrame whose columns are the category ids, ``groups`` (source of each
-    sentence) for grouped threshold selection, and ``stance`` (``problem`` /
-    ``remedy`` / empty per sentence) for the stance head.
+    ``fit(X, Y, groups=None, stance=None, calibrate_on=None)`` takes ``Y`` as a
+    binary indicator DataFrame whose columns are the category ids, ``groups``
+    (source of each sentence) for grouped threshold selection, ``stance``
+    (``problem`` / ``remedy`` / empty per sentence) for the stance head, and
+    ``calibrate_on`` (boolean per sentence, default all) for the sentences on which
+    probabilities are calibrated and thresholds chosen.
     """
 
-    def __init__(self, *, C=32.0, class_weight="balanced", stance_C=4.0, cv=5, tune_thresholds=True, random_state=0):
+    def __init__(
+        self, *, C=32.0, class_weight="balanced", stance_C=4.0, cv=5, tune_thresholds=True, calibrate=True,
+        random_state=0,
+    ):
         self.C = C
         self.class_weight = class_weight
         self.stance_C = stance_C
         self.cv = cv
         self.tune_thresholds = tune_thresholds
+        self.calibrate = calibrate
         self.random_state = random_state
 
     def _category_model(self):
         return OneVsRestClassifier(
             LogisticRegression(
-                C=self.C, class_weight=self.class_weight, solver="liblinear", max_iter=1000, random_state=0
+                C=self.C, class_weight=self.class_weight, solver="liblinear", max_iter=1000,
+                random_state=self.random_state,
             )
         )
 
@@ -94,7 +137,7 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
             return list(GroupKFold(n_splits=self.cv).split(np.zeros(n), groups=groups))
         return list(KFold(n_splits=self.cv, shuffle=True, random_state=self.random_state).split(np.zeros(n)))
 
-    def fit(self, X, Y, groups=None, stance=None):
+    def fit(self, X, Y, groups=None, stance=None, calibrate_on=None):
         if isinstance(Y, pd.DataFrame):
             self.categories_ = np.array([str(c) for c in Y.columns], dtype=object)
             Y = Y.to_numpy()
@@ -110,6 +153,10 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
         self.estimator_ = self._category_model().fit(X, Y[:, learnable]) if learnable.any() else None
 
         thresholds = np.full(Y.shape[1], 0.5)
+        self.calibration_ = np.tile([1.0, 0.0], (Y.shape[1], 1))  # (slope, intercept) on the log-odds
+        on = np.ones(Y.shape[0], dtype=bool) if calibrate_on is None else np.asarray(calibrate_on, dtype=bool)
+        if not on.any():
+            on = np.ones(Y.shape[0], dtype=bool)
         if self.tune_thresholds and learnable.any():
             oof = np.zeros((Y.shape[0], int(learnable.sum())))
             for train, test in self._folds(Y.shape[0], groups):
@@ -123,7 +170,11 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
                     if part is not None:
                         oof[np.ix_(test, np.flatnonzero(ok))] = part
             for j, k in enumerate(np.flatnonzero(learnable)):
-                thresholds[k] = best_f1_threshold(Y[:, k], oof[:, j])
+                scores = oof[on, j]
+                if self.calibrate:
+                    self.calibration_[k] = _platt(scores, Y[on, k], self.random_state)
+                    scores = _apply_platt(scores, self.calibration_[k])
+                thresholds[k] = best_f1_threshold(Y[on, k], scores)
         self.thresholds_ = thresholds
 
         self.stance_estimator_ = None
@@ -134,7 +185,7 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
             values = stance[has]
             if len(np.unique(values)) == 2:
                 self.stance_estimator_ = LogisticRegression(
-                    C=self.stance_C, solver="liblinear", max_iter=1000, random_state=0
+                    C=self.stance_C, solver="liblinear", max_iter=1000, random_state=self.random_state
                 ).fit(X[has], (values == "remedy").astype(int))
             elif len(values):
                 self.stance_default_ = str(values[0])
@@ -146,7 +197,10 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
         n = X.shape[0]
         proba = np.tile(np.nan_to_num(self.constant_, nan=0.0), (n, 1))
         if self.estimator_ is not None:
-            proba[:, self.learnable_] = self.estimator_.predict_proba(X)
+            raw = self.estimator_.predict_proba(X)
+            calibration = getattr(self, "calibration_", None)  # absent in models of version 0.1
+            for j, k in enumerate(np.flatnonzero(self.learnable_)):
+                proba[:, k] = raw[:, j] if calibration is None else _apply_platt(raw[:, j], calibration[k])
         return proba
 
     def predict(self, X):

@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,9 @@ from pathlib import Path
 from .categories import load_categories
 
 COLUMNS = ("id", "source", "text", "labels", "stance")
+# Sources named like ``w3-p12`` are short written passages, dense in problems; every
+# other source (a real speech, a whole written document) is a whole document.
+PASSAGE_SOURCE = re.compile(r"^w\d+-p\d+$")
 STANCES = ("problem", "remedy")
 NEAR_DUPLICATE_JACCARD = 0.8
 
@@ -73,6 +77,15 @@ class CheckReport:
         lines.append(f"multi-label sentences: {self.n_multi}")
         lines.append(f"sentences: {len(self.rows)}  sources: {len({r.source for r in self.rows})}")
         return lines
+
+
+def is_whole_document(source: str) -> bool:
+    """True for a source that is a whole document rather than a short written passage.
+
+    >>> is_whole_document("speech-000"), is_whole_document("ra-speech-03"), is_whole_document("w3-p12")
+    (True, True, False)
+    """
+    return not PASSAGE_SOURCE.match(source)
 
 
 def split_labels(value: str) -> tuple[str, ...]:

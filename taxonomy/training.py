@@ -21,10 +21,11 @@ import pandas as pd
 
 from . import __version__, config
 from .categories import load_categories
-from .dataset import check_labelled, labelled_files
+from .dataset import check_labelled, is_whole_document, labelled_files
 from .errors import TaxonomyError
 from .features import add_context
 from .model import TaxonomyModel, build_pipeline, compact_for_storage
+from .normalise import normalise_text
 
 
 @dataclass
@@ -32,7 +33,8 @@ class TrainingData:
     """Labelled sentences ready for the pipeline.
 
     ``X`` has the context columns, ``Y`` one indicator column per category,
-    ``groups`` the source of each sentence and ``stance`` its stance (or "").
+    ``groups`` the source of each sentence, ``stance`` its stance (or "") and
+    ``documents`` whether its source is a whole document (not a short passage).
     """
 
     X: pd.DataFrame
@@ -40,6 +42,11 @@ class TrainingData:
     groups: np.ndarray
     stance: np.ndarray
     data_hash: str
+    documents: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.documents is None:
+            self.documents = np.array([is_whole_document(str(g)) for g in self.groups], dtype=bool)
 
     def subset(self, index) -> "TrainingData":
         """The rows ``index`` (whole sources), with their context recomputed."""
@@ -50,6 +57,7 @@ class TrainingData:
             self.groups[index],
             self.stance[index],
             self.data_hash,
+            self.documents[index],
         )
 
 
@@ -72,7 +80,8 @@ def load_training_data(directory: str | Path | None = None, *, strict: bool = Tr
         raise TaxonomyError(f"{directory}: labelled data has problems: {shown}{more}")
     rows = report.rows
     categories = [c.id for c in load_categories()]
-    frame = pd.DataFrame({"doc": [r.source for r in rows], "text": [r.text for r in rows]})
+    # the model sees training text exactly as it will see a speech's sentences
+    frame = pd.DataFrame({"doc": [r.source for r in rows], "text": [training_text(r.text) for r in rows]})
     X = add_context(frame, by="doc")
     Y = pd.DataFrame(
         [[int(c in r.labels) for c in categories] for r in rows], columns=categories, dtype=int
@@ -86,10 +95,32 @@ def load_training_data(directory: str | Path | None = None, *, strict: bool = Tr
     )
 
 
-def fit_pipeline(data: TrainingData, **params):
-    """Fit a fresh pipeline (:func:`taxonomy.model.build_pipeline` parameters) on ``data``."""
+def training_text(text: str) -> str:
+    """A labelled sentence as the labelling path presents it: normalised, on one line.
+
+    >>> training_text("６．某局干部违规吃喝、收受购物卡问题。")
+    '6.某局干部违规吃喝、收受购物卡问题。'
+    """
+    return normalise_text(text).replace("\n", "") or text
+
+
+PREVALENCES = ("documents", "all")
+
+
+def fit_pipeline(data: TrainingData, *, prevalence: str = "documents", **params):
+    """Fit a fresh pipeline (:func:`taxonomy.model.build_pipeline` parameters) on ``data``.
+
+    ``prevalence="documents"`` calibrates probabilities and chooses thresholds on the
+    sentences of whole documents (real prevalence); ``"all"`` on every sentence.
+    """
+    if prevalence not in PREVALENCES:
+        raise ValueError(f"prevalence must be one of {PREVALENCES}, not {prevalence!r}")
     pipeline = build_pipeline(**params)
-    pipeline.fit(data.X, data.Y, classifier__groups=data.groups, classifier__stance=data.stance)
+    calibrate_on = data.documents if prevalence == "documents" else None
+    pipeline.fit(
+        data.X, data.Y, classifier__groups=data.groups, classifier__stance=data.stance,
+        classifier__calibrate_on=calibrate_on,
+    )
     return compact_for_storage(pipeline)
 
 

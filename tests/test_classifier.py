@@ -59,3 +59,30 @@ def test_thresholds_can_be_fixed():
 )
 def test_best_f1_threshold(y, scores, expected):
     assert best_f1_threshold(np.array(y), np.array(scores)) == pytest.approx(expected)
+
+
+def test_thresholds_and_calibration_come_from_the_calibrate_on_rows():
+    X, Y, stance, groups = toy()
+    dense = np.zeros(len(Y), dtype=bool)
+    dense[:30] = True
+    a = ProblemClassifier(C=10.0).fit(X, Y, groups=groups, stance=stance)
+    b = ProblemClassifier(C=10.0).fit(X, Y, groups=groups, stance=stance, calibrate_on=~dense)
+    assert not np.allclose(a.calibration_[:2], b.calibration_[:2])
+    # the same category models: only calibration and thresholds differ
+    raw_a = a.estimator_.predict_proba(X)
+    raw_b = b.estimator_.predict_proba(X)
+    assert np.array_equal(raw_a, raw_b)
+
+
+def test_calibrated_probabilities_sum_to_about_the_count():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(400, 4))
+    y = (X[:, 0] + rng.normal(scale=1.0, size=400) > 1.2).astype(int)
+    Y = pd.DataFrame({"a": y, "b": (X[:, 1] > 1.0).astype(int)})
+    groups = np.repeat(np.arange(40), 10)
+    clf = ProblemClassifier(C=1.0).fit(X, Y, groups=groups)
+    assert abs(clf.predict_proba(X)[:, 0].sum() - y.sum()) < 0.15 * y.sum()
+    uncalibrated = ProblemClassifier(C=1.0, calibrate=False).fit(X, Y, groups=groups)
+    # balanced class weights push raw probabilities up: calibration must bring the sum down
+    assert uncalibrated.predict_proba(X)[:, 0].sum() > 1.3 * y.sum()
+    assert np.array_equal(uncalibrated.calibration_[0], [1.0, 0.0])

@@ -53,3 +53,17 @@ def test_data_hash_changes_with_the_data(tmp_path):
     changed["p1"][0] = ("一、当前存在的问题", "", "")
     write_corpus(tmp_path / "b", changed)
     assert data_hash(tmp_path / "a") != data_hash(tmp_path / "b")
+
+
+def test_training_text_is_normalised_like_labelling_text():
+    from taxonomy.training import training_text
+
+    assert training_text("６．某局干部違規吃喝。") == "6.某局干部违规吃喝。"
+    assert training_text("有的干部推诿扯皮。") == "有的干部推诿扯皮。"
+
+
+def test_whole_documents_and_passages():
+    from taxonomy.dataset import is_whole_document
+
+    assert is_whole_document("speech-003") and is_whole_document("rb-circular-02")
+    assert not is_whole_document("w4-p17")
