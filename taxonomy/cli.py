@@ -167,11 +167,12 @@ def _print_summary(table) -> None:
 
     for doc, rows in table.groupby("doc", sort=False):
         view = Table(title=f"{doc} ({rows['n_sentences'].iloc[0]} sentences)")
-        for column in ("level", "id", "name_zh", "problem", "remedy", "total"):
-            view.add_column(column, justify="right" if column in ("problem", "remedy", "total") else "left")
+        for column in ("level", "id", "name_zh", "problem", "remedy", "total", "expected"):
+            view.add_column(column, justify="right" if column in ("problem", "remedy", "total", "expected") else "left")
         for row in rows.itertuples(index=False):
-            if row.total or row.level == "family":
-                view.add_row(row.level, row.id, row.name_zh, str(row.problem), str(row.remedy), str(row.total))
+            if row.total or row.level == "family" or row.expected >= 0.5:
+                view.add_row(row.level, row.id, row.name_zh, str(row.problem), str(row.remedy), str(row.total),
+                             f"{row.expected:.1f}")
         _console().print(view)
 
 
@@ -225,6 +226,64 @@ def evaluate(
     except TaxonomyError as exc:
         _fail(exc)
     typer.echo(f"wrote {md_path} and {md_path.with_suffix('.json')}")
+
+
+@app.command()
+def score(
+    gold: Path = typer.Argument(..., help="Hand-labelled CSV with the columns doc, text, labels, stance."),
+    docs: Optional[Path] = typer.Option(
+        None, "--docs", help="Folder of the speeches named in `doc`: the model splits them itself and its "
+        "sentences are aligned to the gold ones. Without it the gold sentences are labelled as they are."),
+    model_path: Optional[Path] = ModelOption,
+    min_support: int = typer.Option(10, "--min-support", help="Macro F1 over categories with at least this many gold labels."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the figures as JSON."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the gold rows with the model's labels beside them."),
+    force: bool = ForceOption,
+) -> None:
+    """Score a model on hand-labelled speeches: detection, micro/macro F1, count ratios, stance.
+
+    Example: taxonomy score my-checked-speeches.csv --docs speeches/ --json score.json
+    """
+    import json
+
+    from .model import load_model
+    from .output import write_table
+    from .scoring import score as score_model
+
+    try:
+        figures, table = score_model(load_model(model_path), gold, docs, min_support=min_support)
+        if output is not None:
+            write_table(table, output, overwrite=force)
+        if json_out is not None:
+            if json_out.exists() and not force:
+                raise TaxonomyError(f"{json_out}: already exists (use --force to replace it)")
+            json_out.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except TaxonomyError as exc:
+        _fail(exc)
+    for line in score_lines(figures):
+        typer.echo(line)
+
+
+def score_lines(figures: dict) -> list[str]:
+    """The figures of :func:`taxonomy.scoring.score` as lines of text."""
+    ci = figures.get("ci95", {})
+
+    def show(key: str) -> str:
+        low_high = ci.get(key)
+        value = figures[key]
+        return f"{value:.3f}" + (f"  [{low_high[0]:.3f}, {low_high[1]:.3f}]" if low_high else "")
+
+    lines = [f"{figures['documents']} documents, {figures['sentences']} sentences, {figures['gold_labels']} gold labels"]
+    for key in ("detect_precision", "detect_recall", "detect_f1", "micro_f1", "macro_f1", "count_ratio",
+                "expected_count_ratio", "stance_accuracy"):
+        lines.append(f"{key:>22}: {show(key)}")
+    lines.append(f"{'category':>22}  gold  pred  precision  recall     f1  count ratio  expected ratio")
+    for cat, row in figures["per_category"].items():
+        lines.append(
+            f"{cat:>22}  {row['gold']:>4}  {row['predicted']:>4}  {row['precision']:>9.2f}  {row['recall']:>6.2f}  "
+            f"{row['f1']:>5.2f}  {row['count_ratio']:>11.2f}  {row['expected_count_ratio']:>14.2f}"
+        )
+    return lines
 
 
 @data_app.command("check")

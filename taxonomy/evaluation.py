@@ -81,16 +81,22 @@ def per_category_scores(result: CVResult) -> dict[str, dict[str, float]]:
     }
 
 
-def summarise_scores(result: CVResult) -> dict:
-    """Headline scores: micro/macro F1, problem detection F1, stance accuracy."""
-    Y = result.data.Y.to_numpy()
+def summarise_scores(result: CVResult, mask=None) -> dict:
+    """Headline scores: micro/macro F1, problem detection F1, stance accuracy.
+
+    ``mask`` limits them to some sentences (e.g. those of whole documents).
+    """
+    mask = np.ones(len(result.data.Y), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    Y = result.data.Y.to_numpy()[mask]
+    pred = result.pred[mask]
+    truth_stance, stance = result.data.stance[mask], result.stance[mask]
     truth_any = Y.any(axis=1)
-    pred_any = result.pred.any(axis=1)
-    labelled = truth_any & np.isin(result.data.stance, ("problem", "remedy"))
-    stance_acc = float(np.mean(result.stance[labelled] == result.data.stance[labelled])) if labelled.any() else float("nan")
+    pred_any = pred.any(axis=1)
+    labelled = truth_any & np.isin(truth_stance, ("problem", "remedy"))
+    stance_acc = float(np.mean(stance[labelled] == truth_stance[labelled])) if labelled.any() else float("nan")
     return {
-        "micro_f1": float(f1_score(Y, result.pred, average="micro", zero_division=0)),
-        "macro_f1": float(f1_score(Y, result.pred, average="macro", zero_division=0)),
+        "micro_f1": float(f1_score(Y, pred, average="micro", zero_division=0)),
+        "macro_f1": float(f1_score(Y, pred, average="macro", zero_division=0)),
         "problem_detection_f1": float(f1_score(truth_any, pred_any, zero_division=0)),
         "none_precision": float(np.mean(~truth_any[~pred_any])) if (~pred_any).any() else float("nan"),
         "stance_accuracy": stance_acc,
@@ -203,11 +209,12 @@ def confused_pairs(result: CVResult, top: int = 10) -> list[dict]:
     return sorted(pairs, key=lambda d: (-d["sentences"], d["true"], d["predicted"]))[:top]
 
 
-def count_error(result: CVResult, sources=None) -> dict:
+def count_error(result: CVResult, sources=None, *, expected: bool = False) -> dict:
     """Per source: mean absolute error of the number of sentences per category.
 
     This is what an analyst reading ``taxonomy summary`` sees. ``sources`` limits it
-    to some sources (e.g. the real speeches).
+    to some sources (e.g. the real speeches). ``expected`` scores the summed
+    probabilities (``expected`` in the summary) instead of the thresholded counts.
     """
     Y = result.data.Y.to_numpy()
     groups = result.data.groups
@@ -216,7 +223,7 @@ def count_error(result: CVResult, sources=None) -> dict:
     for g in names:
         mask = groups == g
         true_counts = Y[mask].sum(axis=0)
-        pred_counts = result.pred[mask].sum(axis=0)
+        pred_counts = (result.proba if expected else result.pred)[mask].sum(axis=0)
         errors.append(np.abs(true_counts - pred_counts).mean())
         relative.append(np.abs(true_counts - pred_counts).sum() / max(true_counts.sum(), 1))
     return {
@@ -257,6 +264,8 @@ TUNING_VARIANTS = {
     "C=128": {"C": 128.0},
     "context weight 1.0": {"context_weight": 1.0},
     "full jieba dictionary": {"dictionary": "full"},
+    "no expression lexicon": {"lexicon": False},
+    "thresholds on all sentences (not whole documents)": {"prevalence": "all"},
     "3x larger vocabularies": {"max_word_features": 30000, "max_char_features": 60000},
     "2x smaller vocabularies": {"max_word_features": 5000, "max_char_features": 10000},
 }
@@ -294,6 +303,7 @@ def run_evaluation(
     data = load_training_data(data_dir)
     folds = grouped_folds(data.groups, data.Y.to_numpy(), n_splits)
     speeches = sorted(g for g in set(data.groups) if str(g).startswith("speech-"))
+    documents = sorted(set(data.groups[data.documents]))
     results: dict[str, CVResult] = {}
     timings: dict[str, float] = {}
 
@@ -327,12 +337,26 @@ def run_evaluation(
         "models": {name: {**_row(r), "seconds": round(timings[name], 1)} for name, r in results.items()},
         "per_category": {name: per_category_scores(r) for name, r in results.items() if name not in TUNING_VARIANTS},
         "confused_pairs": confused_pairs(main),
+        "by_kind": {
+            name: {"whole documents": summarise_scores(r, data.documents), "short passages": summarise_scores(r, ~data.documents)}
+            for name, r in results.items()
+            if name not in TUNING_VARIANTS
+        },
         "count_error": {
-            name: {"all sources": count_error(r), "real speeches": count_error(r, speeches)}
+            name: {
+                "all sources": count_error(r),
+                "whole documents": count_error(r, documents),
+                "whole documents, expected": count_error(r, documents, expected=True),
+                "real speeches": count_error(r, speeches),
+                "real speeches, expected": count_error(r, speeches, expected=True),
+            }
             for name, r in results.items()
             if name not in TUNING_VARIANTS
         },
     }
+    real_text = out_dir / "real-text.json"
+    if real_text.is_file():
+        report["real_text"] = json.loads(real_text.read_text(encoding="utf-8"))
     if learning_curve_points:
         log("evaluating: learning curve")
         report["learning_curve"] = learning_curve(data, folds)
@@ -345,6 +369,19 @@ def run_evaluation(
 
 def _fmt(value) -> str:
     return "–" if value is None or (isinstance(value, float) and np.isnan(value)) else f"{value:.3f}"
+
+
+def _real_text_lines(real: dict) -> list[str]:
+    """The latest real-text figures (reports/real-text.json) as a short table."""
+    latest = real.get("latest", real)
+    keys = ("detect_f1", "micro_f1", "macro_f1", "count_ratio", "expected_count_ratio", "stance_accuracy")
+    return [
+        "## On real text (reports/real-text.md)", "",
+        f"The model scored on {latest.get('documents')} real documents ({latest.get('sentences')} sentences) labelled by "
+        f"hand before their predictions were seen (second coder κ {_fmt(latest.get('kappa'))}), on {latest.get('date')}:", "",
+        "| " + " | ".join(keys) + " |", "|" + "---|" * len(keys),
+        "| " + " | ".join(_fmt(latest.get(k)) for k in keys) + " |", "",
+    ]
 
 
 def render_markdown(report: dict) -> str:
@@ -376,6 +413,19 @@ def render_markdown(report: dict) -> str:
         "of all `p_<id>` (0 = probabilities mean what they say).",
         "",
     ]
+    if "real_text" in report:
+        lines += _real_text_lines(report["real_text"])
+    if "by_kind" in report:
+        lines += ["## Whole documents and short passages", "",
+                  "The same out-of-fold predictions, scored separately on the sentences of whole documents (real "
+                  "speeches and whole written speeches, circulars, reports, commentaries: about one sentence in four "
+                  "carries a category) and of short written passages (about one in two).", "",
+                  "| model | sentences | micro F1 | macro F1 | problem detection F1 | stance accuracy |", "|---|---|---|---|---|---|"]
+        for name, kinds in report["by_kind"].items():
+            for kind, m in kinds.items():
+                lines.append(f"| {name}, {kind} | {m['n_sentences']} | {_fmt(m['micro_f1'])} | {_fmt(m['macro_f1'])} | "
+                             f"{_fmt(m['problem_detection_f1'])} | {_fmt(m['stance_accuracy'])} |")
+        lines.append("")
     base = models.get("ours (words + chars + context)")
     if base and "ours without context" in models:
         gain = base["macro_f1"] - models["ours without context"]["macro_f1"]
@@ -405,12 +455,18 @@ def render_markdown(report: dict) -> str:
         lines.append(f"| {cat} | {_fmt(s['precision'])} | {_fmt(s['recall'])} | {_fmt(s['f1'])} |")
     lines += ["", "## Per-speech category counts", "",
               "Mean absolute error of the number of sentences per category and source (what `taxonomy summary` reports), "
-              "and the total count error relative to the true number of labels.", "",
-              "| model | MAE, all sources | relative, all | MAE, real speeches | relative, real speeches |", "|---|---|---|---|---|"]
+              "and the total count error relative to the true number of labels; *thresholded* counts the labelled "
+              "sentences (`total`), *expected* sums the probabilities (`expected`).", "",
+              "| model | sources | MAE, thresholded | relative, thresholded | MAE, expected | relative, expected |",
+              "|---|---|---|---|---|---|"]
     for name, c in report["count_error"].items():
-        a, s = c["all sources"], c["real speeches"]
-        lines.append(f"| {name} | {_fmt(a['mean_abs_error_per_category'])} | {_fmt(a['relative_error'])} | "
-                     f"{_fmt(s['mean_abs_error_per_category'])} | {_fmt(s['relative_error'])} |")
+        for kind in ("whole documents", "real speeches"):
+            if kind not in c:
+                continue
+            a, e = c[kind], c.get(f"{kind}, expected", {})
+            lines.append(f"| {name} | {kind} ({a['sources']}) | {_fmt(a['mean_abs_error_per_category'])} | "
+                         f"{_fmt(a['relative_error'])} | {_fmt(e.get('mean_abs_error_per_category'))} | "
+                         f"{_fmt(e.get('relative_error'))} |")
     lines += ["", "## Most confused pairs (default model)", "",
               "A sentence that truly has the first category but got the second instead.", "",
               "| true | predicted | sentences |", "|---|---|---|"]

@@ -1,5 +1,11 @@
 """Per-speech summaries of labelled sentences: counts per category and family, by stance.
 
+``total`` counts the sentences labelled with a category at the model's thresholds.
+``expected`` is the sum of the sentences' calibrated probabilities ``p_<id>`` (for a
+family: of the probability that the sentence carries any of its categories): an
+estimate of the count that does not inherit the thresholds' bias, the better figure
+for comparing how much speeches dwell on a problem.
+
 Examples
 --------
 >>> import pandas as pd
@@ -14,11 +20,12 @@ Examples
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .categories import Category, load_categories
 
-SUMMARY_COLUMNS = ["doc", "level", "id", "name_zh", "family", "problem", "remedy", "total", "n_sentences"]
+SUMMARY_COLUMNS = ["doc", "level", "id", "name_zh", "family", "problem", "remedy", "total", "expected", "n_sentences"]
 
 
 def summarise(labelled: pd.DataFrame, categories: list[Category] | None = None) -> pd.DataFrame:
@@ -54,10 +61,24 @@ def summarise(labelled: pd.DataFrame, categories: list[Category] | None = None) 
             for fam in {family_of[i] for i in ids}:
                 fam_counts[fam][st] += 1
         n = len(table)
+        expected = _expected(table, categories, families, family_of)
         for c in categories:
             p, r = cat_counts[c.id]["problem"], cat_counts[c.id]["remedy"]
-            records.append((doc, "category", c.id, c.name_zh, c.family, p, r, p + r, n))
+            records.append((doc, "category", c.id, c.name_zh, c.family, p, r, p + r, expected[c.id], n))
         for fam in families:
             p, r = fam_counts[fam]["problem"], fam_counts[fam]["remedy"]
-            records.append((doc, "family", fam, fam, fam, p, r, p + r, n))
+            records.append((doc, "family", fam, fam, fam, p, r, p + r, expected[fam], n))
     return pd.DataFrame(records, columns=SUMMARY_COLUMNS)
+
+
+def _expected(table: pd.DataFrame, categories, families, family_of) -> dict:
+    """Summed probabilities per category and family (NaN without ``p_<id>`` columns)."""
+    columns = [f"p_{c.id}" for c in categories]
+    if not all(col in table.columns for col in columns):
+        return {key: float("nan") for key in [c.id for c in categories] + families}
+    proba = table[columns].astype(float).to_numpy()
+    out = {c.id: round(float(proba[:, k].sum()), 2) for k, c in enumerate(categories)}
+    for fam in families:
+        members = [k for k, c in enumerate(categories) if family_of[c.id] == fam]
+        out[fam] = round(float((1 - np.prod(1 - proba[:, members], axis=1)).sum()), 2)
+    return out

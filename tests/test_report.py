@@ -1,3 +1,4 @@
+import pytest
 import pandas as pd
 
 from taxonomy.categories import load_categories
@@ -26,3 +27,22 @@ def test_counts_per_category_and_family_by_stance():
     assert b.loc["hedonism", "problem"] == 1 and b.loc["廉洁", "problem"] == 1
     n_levels = len(load_categories()) + len({c.family for c in load_categories()})
     assert len(s) == 2 * n_levels
+
+
+def test_expected_counts_sum_probabilities_and_families_count_once():
+    import numpy as np
+
+    from taxonomy.categories import load_categories
+
+    cats = load_categories()
+    table = pd.DataFrame({"doc": ["a", "a"], "labels": ["buck_passing|inaction", ""], "stance": ["problem", ""]})
+    for c in cats:
+        table[f"p_{c.id}"] = 0.0
+    table["p_buck_passing"] = [0.9, 0.2]
+    table["p_inaction"] = [0.5, 0.0]
+    s = summarise(table, cats)
+    assert s.query("id == 'buck_passing'")["expected"].item() == pytest.approx(1.1)
+    # 为官不为: 1 - (0.1 * 0.5) for the first sentence, 0.2 for the second
+    assert s.query("id == '为官不为'")["expected"].item() == pytest.approx(0.95 + 0.2)
+    no_proba = summarise(table[["doc", "labels", "stance"]], cats)
+    assert np.isnan(no_proba["expected"]).all()
