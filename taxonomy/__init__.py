@@ -7,6 +7,7 @@ The public API::
     table = model.label_text(text, doc="speech")  # one row per sentence
     table = model.label_files(["data/raw"])       # files and folders
     model, scores = taxonomy.train(out="models/m.skops")
+    figures, table = taxonomy.score(model, "checked.csv", docs="speeches/")   # against hand labels
 
 Heavy libraries are imported only when a function that needs them is called.
 """
@@ -18,6 +19,7 @@ __all__ = [
     "load_model",
     "train",
     "summarise",
+    "score",
     "load_categories",
     "check_labelled",
     "TaxonomyModel",
@@ -38,6 +40,10 @@ def __getattr__(name):
         from .training import train
 
         return train
+    if name == "score":
+        from .scoring import score
+
+        return score
     if name == "summarise":
         from .report import summarise
 

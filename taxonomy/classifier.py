@@ -6,12 +6,12 @@ probabilities (grouped by source when groups are given), and fits a second
 logistic regression that tells a problem description from a remedy on the
 sentences that carry a category.
 
-Real speeches carry a category in about one sentence in five, short written
-passages in one in two. ``fit`` therefore takes ``calibrate_on``, a mask of the
-sentences that come from whole documents: the probabilities are recalibrated
-(Platt scaling of the out-of-fold scores) and the thresholds chosen on those
-sentences only, so that ``p_<id>`` is a probability at real prevalence and the
-sum of a speech's ``p_<id>`` estimates its number of ``<id>`` sentences.
+The probabilities are recalibrated (Platt scaling of the out-of-fold scores)
+before the thresholds are chosen, so that ``p_<id>`` means what it says and the
+sum of a speech's ``p_<id>`` estimates its number of ``<id>`` sentences without
+the thresholds' bias. ``fit`` takes ``calibrate_on``, a mask of the sentences to
+calibrate and choose thresholds on (e.g. only those of whole documents, whose
+prevalence is nearer a real speech's than short passages').
 """
 
 from __future__ import annotations

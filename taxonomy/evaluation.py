@@ -265,7 +265,7 @@ TUNING_VARIANTS = {
     "context weight 1.0": {"context_weight": 1.0},
     "full jieba dictionary": {"dictionary": "full"},
     "no expression lexicon": {"lexicon": False},
-    "thresholds on all sentences (not whole documents)": {"prevalence": "all"},
+    "thresholds on whole documents only": {"prevalence": "documents"},
     "3x larger vocabularies": {"max_word_features": 30000, "max_char_features": 60000},
     "2x smaller vocabularies": {"max_word_features": 5000, "max_char_features": 10000},
 }

@@ -94,3 +94,29 @@ def test_run_evaluation_writes_both_reports(data, tmp_path):
     report = json.loads(js.read_text(encoding="utf-8"))
     assert "ours (words + chars + context)" in report["models"]
     assert "## Models and baselines side by side" in md.read_text(encoding="utf-8")
+
+
+def test_scores_on_a_subset_and_expected_counts(data):
+    folds = grouped_folds(data.groups, data.Y.to_numpy(), n_splits=3)
+    result = cross_validate(data, folds=folds)
+    result.pred = result.data.Y.to_numpy().copy()
+    result.proba = result.pred.astype(float) * 0.5  # expected counts are half the truth
+    first = data.groups == data.groups[0]
+    assert summarise_scores(result, first)["n_sentences"] == first.sum()
+    assert summarise_scores(result, first)["micro_f1"] == 1.0
+    assert count_error(result)["relative_error"] == 0.0
+    assert count_error(result, expected=True)["relative_error"] == pytest.approx(0.5)
+
+
+def test_report_has_whole_documents_and_passages(data, tmp_path):
+    directory = tmp_path / "labelled"
+    names = {"p1a": "speech-000", "p2a": "ra-speech-01"}
+    passages = {names.get(k, f"w1-p{i:02d}"): rows for i, (k, rows) in enumerate(halves().items())}
+    write_corpus(directory, passages)
+    md, js = run_evaluation(directory, tmp_path / "reports", n_splits=3, baselines=False, tuning=False,
+                            learning_curve_points=False, log=lambda m: None)
+    report = json.loads(js.read_text(encoding="utf-8"))
+    kinds = report["by_kind"]["ours (words + chars + context)"]
+    assert kinds["whole documents"]["n_sentences"] == 6 and kinds["short passages"]["n_sentences"] == 30
+    assert report["count_error"]["ours (words + chars + context)"]["whole documents"]["sources"] == 2
+    assert "## Whole documents and short passages" in md.read_text(encoding="utf-8")
