@@ -87,6 +87,9 @@ def summarise_scores(result: CVResult, mask=None) -> dict:
     ``mask`` limits them to some sentences (e.g. those of whole documents).
     """
     mask = np.ones(len(result.data.Y), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    if not mask.any():
+        keys = ("micro_f1", "macro_f1", "problem_detection_f1", "none_precision", "stance_accuracy")
+        return {**{k: float("nan") for k in keys}, "n_sentences": 0, "n_folds": len(result.folds)}
     Y = result.data.Y.to_numpy()[mask]
     pred = result.pred[mask]
     truth_stance, stance = result.data.stance[mask], result.stance[mask]

@@ -45,6 +45,8 @@ TOKEN_PATTERN = r"(?u)\S+"
 
 USER_WORD_FREQ = 1000
 _WORD = re.compile(r"^[\u4e00-\u9fff]{3,8}$")
+# lexicon forms such as 推诿扯皮问题 stay two words for jieba: the expression and the generic noun
+_GENERIC_ENDINGS = ("问题", "现象", "行为", "情况", "作风")
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +55,8 @@ def packaged_user_words() -> tuple[tuple[str, int], ...]:
 
     ``resources/userdict.txt`` first, then every expression and variant of the
     expression lexicon (``resources/expressions.csv``) that is a plain run of three to
-    eight Chinese characters (shorter ones are left to jieba's own dictionary).
+    eight Chinese characters (shorter ones are left to jieba's own dictionary), except
+    forms that only add a generic noun (推诿扯皮问题, 形式主义作风).
     """
     text = (resources.files("taxonomy") / "resources" / "userdict.txt").read_text(encoding="utf-8")
     words: dict[str, int] = {}
@@ -64,7 +67,7 @@ def packaged_user_words() -> tuple[tuple[str, int], ...]:
         parts = line.split()
         words.setdefault(parts[0], int(parts[1]) if len(parts) > 1 else USER_WORD_FREQ)
     for expression, _ in packaged_expressions():
-        if _WORD.match(expression):
+        if _WORD.match(expression) and not expression.endswith(_GENERIC_ENDINGS):
             words.setdefault(expression, USER_WORD_FREQ)
     return tuple(words.items())
 
@@ -349,7 +352,7 @@ def build_features(
     if lexicon and packaged_expressions():
         parts.append(("lexicon", LexiconFeatures(weight=lexicon_weight), "text"))
     if not parts:
-        raise ValueError("at least one of words or chars must be on")
+        raise ValueError("at least one of words, chars or lexicon must be on")
     return ColumnTransformer(parts, sparse_threshold=1.0)
 
 

@@ -202,8 +202,9 @@ class TaxonomyModel:
 
         Returns one row per (sentence, predicted category, feature) with the columns
         ``sentence_id, text, category, probability, feature, contribution``, where
-        ``feature`` is ``word:…``, ``char:…`` (n-grams of the sentence) or ``prev:…``,
-        ``next:…``, ``heading:…`` (of its context) and ``contribution`` is the
+        ``feature`` is ``word:…``, ``char:…`` (n-grams of the sentence), ``prev:…``,
+        ``next:…``, ``heading:…`` (of its context) or ``lex:<id>``, ``lex_negated:<id>``,
+        ``lex_remedy:<id>`` (a stock expression of that category) and ``contribution`` is the
         feature's TF-IDF value times the category's coefficient (log-odds).
 
         >>> model.explain("有的科室让企业来回跑。").iloc[0]["category"]   # doctest: +SKIP

@@ -99,5 +99,7 @@ def test_explain_lists_features_behind_each_label(tiny_model):
     assert set(zip(explained["sentence_id"], explained["category"])) <= predicted
     assert (explained["contribution"] > 0).all()
     assert explained.groupby(["sentence_id", "category"]).size().max() <= 3
-    assert explained["feature"].str.match(r"^(word|char|prev|next|heading):").all()
+    assert explained["feature"].str.match(r"^(word|char|prev|next|heading|lex|lex_negated|lex_remedy):").all()
+    # the stock expression 来回跑 (buck_passing) is among the reasons
+    assert "lex:buck_passing" in set(explained["feature"])
     assert tiny_model.explain("").empty
