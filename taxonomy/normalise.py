@@ -90,10 +90,12 @@ _STANDS_ALONE = re.compile(
     rf"^(?:[{_NUM}]+、|[(（][{_NUM}\d]+[)）]|第[{_NUM}\d]+[、，,：:部分章节项条]|[{_NUM}]+是|[{_NUM}]+要"
     rf"|\d+[、.．)）](?!\d)|[①-⑳]|[-•·*●■◆]\s*|同志们|各位)"
 )
-# A text counts as hard-wrapped when at least this share of its lines (and at least
-# three) end mid-sentence at nearly the same length, as a wrapping program leaves them.
-_WRAPPED_SHARE = 0.3
-_WRAP_TOLERANCE = 0.8
+# A text counts as hard-wrapped when most of its lines that end mid-sentence (and at least
+# three, and a fifth of all lines) have nearly the same length, as a wrapping program leaves
+# them; web pages, whose short header and menu lines also end without punctuation, do not.
+_WRAPPED_SHARE = 0.5
+_WRAP_TOLERANCE = 0.1
+_FIELD_LABEL = re.compile(r"^[^\s，。：:]{2,6}[：:]")
 
 
 def _ends_sentence(line: str) -> bool:
@@ -102,12 +104,16 @@ def _ends_sentence(line: str) -> bool:
 
 def _wrap_width(lines: list[str]) -> int | None:
     """The wrap width of a hard-wrapped text, or ``None`` when the text is not wrapped."""
-    open_lengths = sorted(len(line) for line in lines if not _ends_sentence(line) and len(line) >= 8)
+    open_lengths = [len(line) for line in lines if not _ends_sentence(line) and len(line) >= 10]
     if len(open_lengths) < 3:
         return None
-    width = open_lengths[int(0.75 * (len(open_lengths) - 1))]
-    near = sum(1 for n in open_lengths if n >= _WRAP_TOLERANCE * width)
-    return width if near >= 3 and near >= _WRAPPED_SHARE * len(lines) else None
+    # the wrap width: the length shared (within the tolerance) by the most open lines
+    width, near = max(
+        ((n, sum(1 for m in open_lengths if abs(m - n) <= _WRAP_TOLERANCE * n)) for n in set(open_lengths)),
+        key=lambda pair: (pair[1], pair[0]),
+    )
+    wrapped = near >= 3 and near >= _WRAPPED_SHARE * len(open_lengths) and near >= 0.2 * len(lines)
+    return max(m for m in open_lengths if abs(m - width) <= _WRAP_TOLERANCE * width) if wrapped else None
 
 
 def reflow(text: str) -> str:
@@ -133,10 +139,11 @@ def reflow(text: str) -> str:
     for line in lines[1:]:
         previous = out[-1]
         joins = False
-        if previous and line and not _STANDS_ALONE.match(line) and not _ends_sentence(previous):
+        starts_alone = _STANDS_ALONE.match(line) or _FIELD_LABEL.match(line)
+        if previous and line and not starts_alone and not _ends_sentence(previous):
             if previous.endswith(_MID_SENTENCE_END):
                 joins = not _STANDS_ALONE.match(previous) or len(previous) > 12
-            elif width is not None and len(previous) >= _WRAP_TOLERANCE * width:
+            elif width is not None and len(previous) >= (1 - 2 * _WRAP_TOLERANCE) * width:
                 joins = True
         if joins:
             out[-1] = previous + line

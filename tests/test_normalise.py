@@ -156,3 +156,11 @@ def test_reflow_only_removes_line_breaks(lines):
     out = reflow(text)
     assert out.replace("\n", "") == text.replace("\n", "")
     assert out.count("\n") <= text.count("\n")
+
+
+def test_web_page_header_lines_are_not_taken_for_hard_wrapping():
+    page = (
+        "暗访时间：14:00—16:00\n暗访单位：福田街道服务大厅\n记者暗访了街道服务大厅，发现9个窗口基本都开放\n"
+        "（李克强2015年政府工作报告）\n为官不为，不是新表述，也不是新问题。\n首页 > 新闻中心 > 评论\n责任编辑：王某"
+    )
+    assert reflow(page) == page
