@@ -147,3 +147,23 @@ def test_explain_command(tiny_model_path):
     assert "buck_passing" in result.output and "contribution" in result.output
     nothing = run("explain", "今年新增市场主体。", "-m", tiny_model_path)
     assert nothing.exit_code == 0
+
+
+def test_label_rejoins_a_hard_wrapped_speech(tiny_model_path, tmp_path):
+    wrapped = (
+        "在全县机关作风建设大会上的讲话\n同志们：\n"
+        "有的干部工作作风漂浮，习惯于坐在办公室里听汇报、看材\n"
+        "料，很少深入基层一线了解实际情况，对群众反映强烈的问\n"
+        "题不闻不问，甚至推诿扯皮，群众办事来回跑的现象时有发\n"
+        "生。有的干部遇到矛盾绕道走，碰到问题向上推，满足于\n"
+        "当二传手。\n"
+    )
+    speech = tmp_path / "wrapped.txt"
+    speech.write_text(wrapped, encoding="gb18030")
+    out = tmp_path / "labels.csv"
+    result = run("label", speech, "-o", out, "--model", tiny_model_path)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
+    assert len(table) == 4
+    assert table["text"].iloc[2].endswith("群众办事来回跑的现象时有发生。")
+    assert table["text"].iloc[3] == "有的干部遇到矛盾绕道走，碰到问题向上推，满足于当二传手。"
