@@ -103,3 +103,29 @@ def test_explain_lists_features_behind_each_label(tiny_model):
     # the stock expression 来回跑 (buck_passing) is among the reasons
     assert "lex:buck_passing" in set(explained["feature"])
     assert tiny_model.explain("").empty
+
+
+@pytest.fixture(scope="module")
+def default_model():
+    return load_model()
+
+
+@pytest.mark.parametrize(
+    "text, category, stance",
+    [
+        ("一些部门统计造假问题依然存在。", "fraud", "problem"),  # 统计造假, not only 弄虚作假
+        ("有的干部明哲保身，信奉你好我好大家都好。", "avoid_responsibility", "problem"),
+        ("群众办事来回跑、多头跑。", "buck_passing", "problem"),
+        ("有的材料假大空，满篇空话套话。", "formalism", "problem"),
+        ("要坚决遏制舌尖上的腐败。", "hedonism", "remedy"),
+        ("有的干部慵懒散，占着位子不干事。", "yong_lan_san", "problem"),  # the variant spelling 慵懒散
+    ],
+)
+def test_default_model_knows_stock_expressions_of_real_speeches(default_model, text, category, stance):
+    row = default_model.label_text(text).iloc[0]
+    assert category in row["labels"].split("|") and row["stance"] == stance
+
+
+@pytest.mark.parametrize("text", ["暗访中各窗口工作人员全部在岗。", "准时上班是对干部最起码的要求。", "今年以来，全县政务服务办事效率明显提升。"])
+def test_default_model_leaves_compliance_and_norms_alone(default_model, text):
+    assert default_model.label_text(text).loc[0, "labels"] == ""
