@@ -3,8 +3,9 @@
 ``total`` counts the sentences labelled with a category at the model's thresholds.
 ``expected`` is the sum of the sentences' calibrated probabilities ``p_<id>`` (for a
 family: of the probability that the sentence carries any of its categories): an
-estimate of the count that does not inherit the thresholds' bias, the better figure
-for comparing how much speeches dwell on a problem.
+estimate of the count that does not inherit the thresholds' bias. On real text it is
+the less biased of the two (reports/real-text.md) but the noisier for a single speech
+(reports/evaluation.md): read ``total`` for one speech, ``expected`` for totals over many.
 
 Examples
 --------
