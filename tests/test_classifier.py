@@ -86,3 +86,15 @@ def test_calibrated_probabilities_sum_to_about_the_count():
     # balanced class weights push raw probabilities up: calibration must bring the sum down
     assert uncalibrated.predict_proba(X)[:, 0].sum() > 1.3 * y.sum()
     assert np.array_equal(uncalibrated.calibration_[0], [1.0, 0.0])
+
+
+def test_thresholds_live_on_the_calibrated_scale():
+    # calibration is monotone, so choosing thresholds on calibrated scores must cut at the same place
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(400, 4))
+    Y = pd.DataFrame({"a": (X[:, 0] + rng.normal(size=400) > 1.2).astype(int), "b": (X[:, 1] > 1.0).astype(int)})
+    groups = np.repeat(np.arange(40), 10)
+    calibrated = ProblemClassifier(C=1.0).fit(X, Y, groups=groups)
+    raw = ProblemClassifier(C=1.0, calibrate=False).fit(X, Y, groups=groups)
+    assert not np.allclose(calibrated.thresholds_, raw.thresholds_)
+    assert np.mean(calibrated.predict(X) == raw.predict(X)) > 0.98
