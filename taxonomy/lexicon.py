@@ -65,10 +65,11 @@ def read_expressions(text: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=8)
 def _index(terms: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[str, str]]]:
-    """Expressions grouped by first character, longest first."""
+    """Expressions (two characters or more) grouped by their first two characters, longest first."""
     index: dict[str, list[tuple[str, str]]] = {}
     for term, category in sorted(terms, key=lambda tc: (-len(tc[0]), tc)):
-        index.setdefault(term[0], []).append((term, category))
+        if len(term) >= 2:
+            index.setdefault(term[:2], []).append((term, category))
     return index
 
 
@@ -90,10 +91,12 @@ def expression_hits(text: str, terms) -> list[tuple[str, str]]:
     """
     index = _index(tuple(terms))
     found: dict[tuple[str, str], None] = {}
-    for i, char in enumerate(text):
-        for term, category in index.get(char, ()):
-            if text.startswith(term, i):
-                found[(category, _scope(text, i))] = None
+    for i in range(len(text) - 1):
+        candidates = index.get(text[i : i + 2])
+        if candidates:
+            for term, category in candidates:
+                if text.startswith(term, i):
+                    found[(category, _scope(text, i))] = None
     return list(found)
 
 
@@ -122,6 +125,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         pairs = packaged_expressions() if self.expressions is None else [(str(e), str(c)) for e, c in self.expressions]
+        pairs = [(e, c) for e, c in pairs if len(e) >= 2]  # single characters name no problem
         self.terms_ = np.array([e for e, _ in pairs], dtype=str)
         self.term_categories_ = np.array([c for _, c in pairs], dtype=str)
         self.categories_ = np.array(list(dict.fromkeys(c for _, c in pairs)), dtype=str)
