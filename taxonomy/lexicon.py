@@ -89,7 +89,10 @@ def expression_hits(text: str, terms) -> list[tuple[str, str]]:
     ``scope`` is ``remedy`` when a remedy verb (杜绝, 整治 …) and ``negated`` when a
     negation (没有, 未 …) stands earlier in the same clause, else ``plain``.
     """
-    index = _index(tuple(terms))
+    return _hits(text, _index(tuple(terms)))
+
+
+def _hits(text: str, index: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
     found: dict[tuple[str, str], None] = {}
     for i in range(len(text) - 1):
         candidates = index.get(text[i : i + 2])
@@ -133,13 +136,13 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "terms_")
-        terms = tuple(zip(self.terms_.tolist(), self.term_categories_.tolist()))
+        index = _index(tuple(zip(self.terms_.tolist(), self.term_categories_.tolist())))
         column = {c: i for i, c in enumerate(self.categories_.tolist())}
         scope_offset = {s: k * len(column) for k, s in enumerate(SCOPES)}
         rows, cols = [], []
         texts = X.tolist() if hasattr(X, "tolist") else list(X)
         for r, text in enumerate(texts):
-            for category, scope in expression_hits(str(text), terms):
+            for category, scope in _hits(str(text), index):
                 rows.append(r)
                 cols.append(scope_offset[scope] + column[category])
         data = np.full(len(rows), self.weight, dtype=np.float32)
