@@ -42,12 +42,13 @@ REMEDIES = (
 SCOPES = ("plain", "negated", "remedy")
 
 
-def packaged_expressions() -> list[tuple[str, str]]:
+@lru_cache(maxsize=1)
+def packaged_expressions() -> tuple[tuple[str, str], ...]:
     """``(expression, category)`` for every expression and variant of the packaged lexicon."""
     path = resources.files("taxonomy") / "resources" / "expressions.csv"
     if not path.is_file():
-        return []
-    return read_expressions(path.read_text(encoding="utf-8-sig"))
+        return ()
+    return tuple(read_expressions(path.read_text(encoding="utf-8-sig")))
 
 
 def read_expressions(text: str) -> list[tuple[str, str]]:
