@@ -246,7 +246,7 @@ def score(
     """
     import json
 
-    from .model import load_model
+    from .model import _atomic_write, load_model
     from .output import write_table
     from .scoring import score as score_model
 
@@ -257,7 +257,8 @@ def score(
         if json_out is not None:
             if json_out.exists() and not force:
                 raise TaxonomyError(f"{json_out}: already exists (use --force to replace it)")
-            json_out.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            text = json.dumps(figures, ensure_ascii=False, indent=2) + "\n"
+            _atomic_write(json_out, lambda handle: handle.write(text))  # never half-written
     except TaxonomyError as exc:
         _fail(exc)
     for line in score_lines(figures):
