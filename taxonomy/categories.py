@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+# the two stances of a labelled sentence: it describes the problem, or calls for action against it
+STANCES = ("problem", "remedy")
 FAMILIES = ("形式主义", "官僚主义", "为官不为", "能力观念", "廉洁", "乱作为")
 _FIELDS = ("id", "name_zh", "family", "definition", "keywords")
 

@@ -24,7 +24,7 @@ from sklearn.model_selection import GroupKFold, KFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.utils.validation import check_is_fitted
 
-STANCE_LABELS = ("problem", "remedy")
+from .categories import STANCES
 
 
 def best_f1_threshold(y_true: np.ndarray, scores: np.ndarray, *, low: float = 0.05, high: float = 0.95) -> float:
@@ -77,6 +77,12 @@ def _apply_platt(scores: np.ndarray, slope_intercept: np.ndarray) -> np.ndarray:
     if slope == 1.0 and intercept == 0.0:
         return scores
     return 1.0 / (1.0 + np.exp(-(slope * _logit(scores) + intercept)))
+
+
+def _positive_proba(model, X, k: int) -> np.ndarray:
+    """Probability of each of ``k`` labels; a one-label one-vs-rest model answers as binary, (n, 2)."""
+    proba = model.predict_proba(X)
+    return proba[:, 1:] if k == 1 and proba.shape[1] == 2 else proba
 
 
 class ProblemClassifier(ClassifierMixin, BaseEstimator):
@@ -133,9 +139,12 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def _folds(self, n, groups):
-        if groups is not None and len(np.unique(groups)) >= self.cv:
-            return list(GroupKFold(n_splits=self.cv).split(np.zeros(n), groups=groups))
-        return list(KFold(n_splits=self.cv, shuffle=True, random_state=self.random_state).split(np.zeros(n)))
+        """Folds for out-of-fold scores: grouped when groups are given; none when there are fewer than two."""
+        if groups is not None:
+            k = min(self.cv, len(np.unique(groups)))
+            return list(GroupKFold(n_splits=k).split(np.zeros(n), groups=groups)) if k >= 2 else []
+        k = min(self.cv, n)
+        return list(KFold(n_splits=k, shuffle=True, random_state=self.random_state).split(np.zeros(n))) if k >= 2 else []
 
     def fit(self, X, Y, groups=None, stance=None, calibrate_on=None):
         if isinstance(Y, pd.DataFrame):
@@ -157,18 +166,18 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
         on = np.ones(Y.shape[0], dtype=bool) if calibrate_on is None else np.asarray(calibrate_on, dtype=bool)
         if not on.any():
             on = np.ones(Y.shape[0], dtype=bool)
-        if self.tune_thresholds and learnable.any():
+        folds = self._folds(Y.shape[0], groups) if self.tune_thresholds and learnable.any() else []
+        if folds:
             oof = np.zeros((Y.shape[0], int(learnable.sum())))
-            for train, test in self._folds(Y.shape[0], groups):
+            for train, test in folds:
                 model = clone(self._category_model())
                 Yt = Y[train][:, learnable]
                 ok = Yt.any(axis=0) & ~Yt.all(axis=0)
                 if ok.all():
-                    oof[test] = model.fit(X[train], Yt).predict_proba(X[test])
-                else:  # a fold without positives for some category: fit the others
-                    part = model.fit(X[train], Yt[:, ok]).predict_proba(X[test]) if ok.any() else None
-                    if part is not None:
-                        oof[np.ix_(test, np.flatnonzero(ok))] = part
+                    oof[test] = _positive_proba(model.fit(X[train], Yt), X[test], Yt.shape[1])
+                elif ok.any():  # a fold without positives for some category: fit the others
+                    part = _positive_proba(model.fit(X[train], Yt[:, ok]), X[test], int(ok.sum()))
+                    oof[np.ix_(test, np.flatnonzero(ok))] = part
             for j, k in enumerate(np.flatnonzero(learnable)):
                 scores = oof[on, j]
                 if self.calibrate:
@@ -181,7 +190,7 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
         self.stance_default_ = "problem"
         if stance is not None:
             stance = np.asarray(stance, dtype=object)
-            has = Y.any(axis=1) & np.isin(stance, STANCE_LABELS)
+            has = Y.any(axis=1) & np.isin(stance, STANCES)
             values = stance[has]
             if len(np.unique(values)) == 2:
                 self.stance_estimator_ = LogisticRegression(
@@ -197,10 +206,9 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
         n = X.shape[0]
         proba = np.tile(np.nan_to_num(self.constant_, nan=0.0), (n, 1))
         if self.estimator_ is not None:
-            raw = self.estimator_.predict_proba(X)
-            calibration = getattr(self, "calibration_", None)  # absent in models of version 0.1
+            raw = _positive_proba(self.estimator_, X, int(self.learnable_.sum()))
             for j, k in enumerate(np.flatnonzero(self.learnable_)):
-                proba[:, k] = raw[:, j] if calibration is None else _apply_platt(raw[:, j], calibration[k])
+                proba[:, k] = _apply_platt(raw[:, j], self.calibration_[k])
         return proba
 
     def predict(self, X):
@@ -216,4 +224,14 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_stance(self, X):
         """``problem`` or ``remedy`` for every sentence (meaningful where a category is predicted)."""
-        return np.where(self.predict_stance_proba(X) >= 0.5, "remedy", "problem")
+        problem, remedy = STANCES
+        return np.where(self.predict_stance_proba(X) >= 0.5, remedy, problem)
+
+    def coefficients(self, category: str):
+        """The log-odds coefficients of ``category`` over the features, or ``None`` when it is constant."""
+        check_is_fitted(self, "thresholds_")
+        k = [str(c) for c in self.categories_].index(str(category))
+        if not self.learnable_[k]:
+            return None
+        j = int(np.flatnonzero(self.learnable_).tolist().index(k))
+        return self.estimator_.estimators_[j].coef_.ravel()

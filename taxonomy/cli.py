@@ -6,6 +6,7 @@ message and exits with status 2.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -48,8 +49,32 @@ def _progress(total: int):
 
     return Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        transient=True, disable=total <= PROGRESS_FROM, console=Console(stderr=True),
+        transient=True, disable=total <= PROGRESS_FROM, console=Console(stderr=True, soft_wrap=True),
     )
+
+
+SKIPPED_EXIT = 3
+
+
+@contextmanager
+def _stages():
+    """A spinner on stderr naming the stage a long command is in; yields the function that sets it."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=False) as progress:
+        task = None
+
+        def stage(name: str) -> None:
+            nonlocal task
+            if task is not None:
+                progress.update(task, completed=1, total=1)
+            task = progress.add_task(name, total=None)
+
+        yield stage
+        if task is not None:
+            progress.update(task, completed=1, total=1)
 
 
 @app.command()
@@ -58,35 +83,50 @@ def label(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to .csv, .xlsx, .jsonl or .parquet."),
     model_path: Optional[Path] = ModelOption,
     force: bool = ForceOption,
-    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for many files (0 = all cores)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for many files: 1 to the number of cores, -1 = all cores."),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first unreadable file (default: report it, skip it, go on)."),
 ) -> None:
     """Label every sentence of the speeches: one row per sentence.
 
     Columns: doc, sentence_id, start, end, text, labels, stance, then p_<id> for
-    every category. Without -o a readable table is printed.
+    every category. Without -o a readable table is printed. An unreadable file is
+    reported on stderr and skipped; the exit status is then 3 (0 when every file was
+    labelled, 2 on an error that stops the run).
 
-    Example: taxonomy label data/raw/000_a0a5117793308a47.txt -o labels.csv
+    Example: taxonomy label data/raw/000_a0a5117793308a47.txt -o out/labels.csv
     """
-    from .labelling import label_to_file, label_stream
+    from .labelling import label_stream, label_to_file, resolve_jobs
     from .model import load_model
     from .reading import expand_paths
 
+    skipped = []
+
+    def report(part) -> None:
+        progress.advance(task)
+        if part.error is not None:
+            skipped.append(part.path)
+            progress.console.print(f"skipped: {part.error}", markup=False, highlight=False)
+
     try:
-        model = load_model(model_path)
+        resolve_jobs(jobs)
         files = expand_paths(paths)
         if not files:
             raise TaxonomyError(f"{', '.join(map(str, paths))}: no supported speech files found")
+        model = load_model(model_path)
         with _progress(len(files)) as progress:
             task = progress.add_task("labelling", total=len(files))
-            advance = lambda: progress.advance(task)  # noqa: E731 - not persisted
             if output is not None:
-                n = label_to_file(model, files, output, overwrite=force, jobs=jobs, on_document=advance)
-                typer.echo(f"wrote {n} sentences from {len(files)} file(s) to {output}", err=True)
+                run = label_to_file(model, files, output, overwrite=force, jobs=jobs, strict=strict, on_document=report)
+                typer.echo(f"wrote {run.sentences} sentences from {run.documents} file(s) to {output}", err=True)
             else:
-                for table in label_stream(model, files, jobs=jobs, on_document=advance):
-                    _print_labels(table)
+                for part in label_stream(model, files, jobs=jobs, strict=strict, on_document=report):
+                    if part.table is not None:
+                        _print_labels(part.table)
     except TaxonomyError as exc:
         _fail(exc)
+    if skipped:
+        typer.echo(f"{len(skipped)} of {len(files)} file(s) skipped", err=True)
+        raise typer.Exit(SKIPPED_EXIT if len(skipped) < len(files) else 2)
 
 
 def _print_labels(table) -> None:
@@ -102,6 +142,19 @@ def _print_labels(table) -> None:
     _console().print(view)
 
 
+def _text_or_file(text: str) -> str:
+    """``text`` itself, or the speech in the file it names (a missing file is an error, not a sentence)."""
+    from .reading import SUPPORTED_SUFFIXES, read_document
+
+    source = Path(text)
+    if len(text) < 4096 and "\n" not in text:
+        if source.is_file():
+            return read_document(source)
+        if source.suffix.lower() in SUPPORTED_SUFFIXES:
+            raise TaxonomyError(f"{text}: no such file")
+    return text
+
+
 @app.command()
 def explain(
     text: str = typer.Argument(..., help="A sentence or passage, or the path of a speech file."),
@@ -115,12 +168,10 @@ def explain(
     from rich.table import Table
 
     from .model import load_model
-    from .reading import read_document
 
     try:
+        raw = _text_or_file(text)
         model = load_model(model_path)
-        source = Path(text)
-        raw = read_document(source) if len(text) < 4096 and source.suffix and source.is_file() else text
         table = model.explain(raw, top=top)
     except TaxonomyError as exc:
         _fail(exc)
@@ -192,9 +243,8 @@ def train(
 
     target = out or config.default_model_path()
     try:
-        if target.exists() and not force:
-            raise TaxonomyError(f"{target}: already exists (use --force to replace it)")
-        model, scores = train_model(data, target, cv=cv)
+        with _stages() as stage:
+            model, scores = train_model(data, target, cv=cv, overwrite=force, progress=stage)
     except TaxonomyError as exc:
         _fail(exc)
     for key, value in scores.items():
@@ -218,11 +268,11 @@ def evaluate(
     from .evaluation import run_evaluation
 
     try:
-        md_path, _ = run_evaluation(
-            data, out_dir or config.reports_dir(), baselines=baselines, tuning=tuning,
-            learning_curve_points=learning_curve,
-            log=lambda msg: typer.echo(msg, err=True),
-        )
+        with _stages() as stage:
+            md_path, _ = run_evaluation(
+                data, out_dir or config.reports_dir(), baselines=baselines, tuning=tuning,
+                learning_curve_points=learning_curve, log=stage,
+            )
     except TaxonomyError as exc:
         _fail(exc)
     typer.echo(f"wrote {md_path} and {md_path.with_suffix('.json')}")
@@ -246,7 +296,8 @@ def score(
     """
     import json
 
-    from .model import _atomic_write, load_model
+    from .atomic import write_atomic
+    from .model import load_model
     from .output import write_table
     from .scoring import score as score_model
 
@@ -255,10 +306,7 @@ def score(
         if output is not None:
             write_table(table, output, overwrite=force)
         if json_out is not None:
-            if json_out.exists() and not force:
-                raise TaxonomyError(f"{json_out}: already exists (use --force to replace it)")
-            text = json.dumps(figures, ensure_ascii=False, indent=2) + "\n"
-            _atomic_write(json_out, lambda handle: handle.write(text))  # never half-written
+            write_atomic(json_out, json.dumps(figures, ensure_ascii=False, indent=2) + "\n", overwrite=force)
     except TaxonomyError as exc:
         _fail(exc)
     for line in score_lines(figures):
@@ -350,5 +398,13 @@ def categories() -> None:
     _console().print(view)
 
 
+def _terminate(signum, frame) -> None:
+    """SIGTERM ends the run like Ctrl-C: temporary files are removed on the way out."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:  # console-script entry point
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     app()

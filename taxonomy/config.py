@@ -17,8 +17,6 @@ import os
 from pathlib import Path
 
 ENV_VAR = "TAXONOMY_HOME"
-SEGMENT_CACHE_VAR = "TAXONOMY_SEGMENT_CACHE"
-DEFAULT_SEGMENT_CACHE = 200_000
 DEFAULT_MODEL_NAME = "taxonomy-default.skops"
 
 
@@ -56,9 +54,3 @@ def default_model_path() -> Path:
 def reports_dir() -> Path:
     """Evaluation reports and figures."""
     return project_root() / "reports"
-
-
-def segment_cache_size() -> int:
-    """Sentences whose segmentation is kept in memory per process (``$TAXONOMY_SEGMENT_CACHE``, 0 = off)."""
-    value = os.environ.get(SEGMENT_CACHE_VAR, "")
-    return int(value) if value.strip().isdigit() else DEFAULT_SEGMENT_CACHE

@@ -26,13 +26,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .categories import load_categories
+from .categories import STANCES, load_categories
 
 COLUMNS = ("id", "source", "text", "labels", "stance")
 # Sources named like ``w3-p12`` are short written passages, dense in problems; every
 # other source (a real speech, a whole written document) is a whole document.
 PASSAGE_SOURCE = re.compile(r"^w\d+-p\d+$")
-STANCES = ("problem", "remedy")
 NEAR_DUPLICATE_JACCARD = 0.8
 
 

@@ -1,181 +1,19 @@
-"""Cross-validation grouped by source and the scores analysts read.
+"""The evaluation report: the model, its variants and the baselines on the same grouped folds.
 
-Folds never split a source (a speech or a written passage) between training and
-test, and are stratified over the categories by iterative stratification applied
-to whole sources. Every model compared in one run uses the same folds.
+Cross-validation itself is in :mod:`taxonomy.validation`; :func:`run_evaluation`
+runs every model on the same folds and writes ``reports/evaluation.md`` and ``.json``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-from sklearn.metrics import f1_score, precision_recall_fscore_support
 
-from .training import TrainingData, fit_pipeline
+from .atomic import write_atomic
+from .baselines import fasttext_baseline, keyword_baseline
+from .fitting import TrainingData
+from .validation import CVResult, cross_validate, grouped_folds, per_category_scores, summarise_scores
 
-
-def grouped_folds(groups, Y, n_splits: int = 5, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Train/test index pairs that keep every group whole, stratified over labels.
-
-    Groups are stratified by which categories they contain (iterative
-    stratification, ``iterative-stratification``'s ``MultilabelStratifiedKFold``
-    applied to groups), then expanded back to sentence indices.
-    """
-    from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
-
-    groups = np.asarray(groups, dtype=object)
-    Y = np.asarray(Y)
-    names, first = np.unique(groups, return_index=True)
-    names = names[np.argsort(first)]
-    if len(names) < n_splits:
-        raise ValueError(f"need at least {n_splits} sources for {n_splits}-fold grouped CV, found {len(names)}")
-    position = {name: i for i, name in enumerate(names)}
-    group_index = np.array([position[g] for g in groups])
-    presence = np.zeros((len(names), Y.shape[1] + 1), dtype=int)
-    np.maximum.at(presence, group_index, np.column_stack([Y, ~Y.any(axis=1)]).astype(int))
-    splitter = MultilabelStratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    folds = []
-    for _, test_groups in splitter.split(np.zeros(len(names)), presence):
-        test = np.isin(group_index, test_groups)
-        folds.append((np.flatnonzero(~test), np.flatnonzero(test)))
-    return folds
-
-
-@dataclass
-class CVResult:
-    """Out-of-fold predictions of one model over the same data and folds."""
-
-    name: str
-    data: TrainingData
-    proba: np.ndarray
-    pred: np.ndarray
-    stance: np.ndarray
-    folds: list
-
-
-def cross_validate(data: TrainingData, *, n_splits: int = 5, folds=None, name: str = "model", **params) -> CVResult:
-    """Out-of-fold category probabilities, predictions and stances of the pipeline."""
-    folds = folds if folds is not None else grouped_folds(data.groups, data.Y.to_numpy(), n_splits)
-    n, k = data.Y.shape
-    proba = np.zeros((n, k))
-    pred = np.zeros((n, k), dtype=int)
-    stance = np.empty(n, dtype=object)
-    for train, test in folds:
-        pipeline = fit_pipeline(data.subset(train), **params)
-        features = pipeline.named_steps["features"].transform(data.subset(test).X)
-        clf = pipeline.named_steps["classifier"]
-        proba[test] = clf.predict_proba(features)
-        pred[test] = clf.predict(features)
-        stance[test] = clf.predict_stance(features)
-    return CVResult(name=name, data=data, proba=proba, pred=pred, stance=stance, folds=folds)
-
-
-def per_category_scores(result: CVResult) -> dict[str, dict[str, float]]:
-    """Precision, recall, F1 and support of every category."""
-    Y = result.data.Y.to_numpy()
-    p, r, f, s = precision_recall_fscore_support(Y, result.pred, average=None, zero_division=0)
-    return {
-        c: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
-        for i, c in enumerate(result.data.Y.columns)
-    }
-
-
-def summarise_scores(result: CVResult, mask=None) -> dict:
-    """Headline scores: micro/macro F1, problem detection F1, stance accuracy.
-
-    ``mask`` limits them to some sentences (e.g. those of whole documents).
-    """
-    mask = np.ones(len(result.data.Y), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
-    if not mask.any():
-        keys = ("micro_f1", "macro_f1", "problem_detection_f1", "none_precision", "stance_accuracy")
-        return {**{k: float("nan") for k in keys}, "n_sentences": 0, "n_folds": len(result.folds)}
-    Y = result.data.Y.to_numpy()[mask]
-    pred = result.pred[mask]
-    truth_stance, stance = result.data.stance[mask], result.stance[mask]
-    truth_any = Y.any(axis=1)
-    pred_any = pred.any(axis=1)
-    labelled = truth_any & np.isin(truth_stance, ("problem", "remedy"))
-    stance_acc = float(np.mean(stance[labelled] == truth_stance[labelled])) if labelled.any() else float("nan")
-    return {
-        "micro_f1": float(f1_score(Y, pred, average="micro", zero_division=0)),
-        "macro_f1": float(f1_score(Y, pred, average="macro", zero_division=0)),
-        "problem_detection_f1": float(f1_score(truth_any, pred_any, zero_division=0)),
-        "none_precision": float(np.mean(~truth_any[~pred_any])) if (~pred_any).any() else float("nan"),
-        "stance_accuracy": stance_acc,
-        "n_sentences": int(len(Y)),
-        "n_folds": len(result.folds),
-    }
-
-
-# --------------------------------------------------------------------------- baselines
-
-REMEDY_CUES = ("杜绝", "整治", "纠正", "防止", "严查", "查处", "问责", "克服", "坚决", "严禁", "不得", "必须", "要", "力戒", "整改", "治理", "破除", "反对")
-
-
-def keyword_baseline(data: TrainingData, folds, categories=None) -> CVResult:
-    """Substring match of each category's typical expressions (the codebook's cue list).
-
-    Needs no training, so the folds only matter for reporting on the same sentences;
-    stance is ``remedy`` when the sentence contains a remedy cue such as 杜绝 or 整治.
-    """
-    from .categories import load_categories
-
-    categories = categories or load_categories()
-    texts = data.X["text"].tolist()
-    pred = np.array([[int(any(k in t for k in c.keywords)) for c in categories] for t in texts])
-    stance = np.array(["remedy" if any(cue in t for cue in REMEDY_CUES) else "problem" for t in texts], dtype=object)
-    return CVResult("keyword dictionary", data, pred.astype(float), pred, stance, folds)
-
-
-def fasttext_scores(model, text: str) -> dict[str, float]:
-    """``{label: probability}`` for one segmented line, every label.
-
-    Goes through the binding's per-line ``predict``: in fasttext-wheel 0.9.2 the
-    Python ``predict`` breaks under NumPy 2 for a string and repeats the top
-    probability for every label for a list.
-    """
-    return {label: prob for prob, label in model.f.predict(text + "\n", -1, 0.0, "strict")}
-
-
-def fasttext_baseline(data: TrainingData, folds, *, epoch: int = 30, seed: int = 0) -> CVResult:
-    """fastText supervised (one-vs-all loss) on the same jieba segmentation, same folds.
-
-    Thresholds are 0.5; stance comes from a second fastText model trained on the
-    sentences that carry a category.
-    """
-    import tempfile
-
-    import fasttext
-
-    from .features import segment
-
-    segmented = [segment(t) for t in data.X["text"]]
-    Y = data.Y.to_numpy()
-    cats = list(data.Y.columns)
-    n, k = Y.shape
-    proba = np.zeros((n, k))
-    stance = np.empty(n, dtype=object)
-    params = dict(epoch=epoch, lr=0.5, wordNgrams=2, dim=50, minCount=1, thread=1, seed=seed, verbose=0)
-    with tempfile.TemporaryDirectory() as tmp:
-        for train, test in folds:
-            path = f"{tmp}/train.txt"
-            with open(path, "w", encoding="utf-8") as handle:
-                for i in train:
-                    tags = " ".join(f"__label__{cats[j]}" for j in np.flatnonzero(Y[i])) or "__label__none"
-                    handle.write(f"{tags} {segmented[i]}\n")
-            model = fasttext.train_supervised(input=path, loss="ova", **params)
-            with open(path, "w", encoding="utf-8") as handle:
-                for i in train:
-                    if Y[i].any() and data.stance[i] in ("problem", "remedy"):
-                        handle.write(f"__label__{data.stance[i]} {segmented[i]}\n")
-            stance_model = fasttext.train_supervised(input=path, **params)
-            for i in test:
-                scores = fasttext_scores(model, segmented[i])
-                proba[i] = [scores.get(f"__label__{c}", 0.0) for c in cats]
-                stance_scores = fasttext_scores(stance_model, segmented[i])
-                stance[i] = max(stance_scores, key=stance_scores.get).replace("__label__", "")
-    return CVResult("fastText (jieba words)", data, proba, (proba >= 0.5).astype(int), stance, folds)
+__all__ = ["run_evaluation", "render_markdown", "cross_validate", "grouped_folds", "summarise_scores", "CVResult"]
 
 
 # --------------------------------------------------------------------------- analyses
@@ -299,7 +137,7 @@ def run_evaluation(
     from pathlib import Path
 
     from . import config
-    from .training import load_training_data
+    from .fitting import load_training_data
 
     out_dir = Path(out_dir) if out_dir is not None else config.reports_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -365,8 +203,8 @@ def run_evaluation(
         report["learning_curve"] = learning_curve(data, folds)
     json_path = out_dir / "evaluation.json"
     md_path = out_dir / "evaluation.md"
-    json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    md_path.write_text(render_markdown(report), encoding="utf-8")
+    write_atomic(json_path, json.dumps(report, ensure_ascii=False, indent=2) + "\n", overwrite=True)
+    write_atomic(md_path, render_markdown(report), overwrite=True)
     return md_path, json_path
 
 

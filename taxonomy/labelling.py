@@ -1,123 +1,224 @@
-"""Labelling many speeches as a stream.
+"""Labelling speeches as a stream, in bounded memory, without one bad file costing the others.
 
-Speeches are read, labelled and written one at a time, so memory does not grow
-with the size of the corpus; with ``jobs > 1`` worker processes label speeches in
-parallel while results are still written in input order.
+Speeches are read, split and labelled in chunks of at most :data:`CHUNK_SENTENCES`
+sentences (a long speech is cut into several chunks; each chunk carries its
+neighbouring sentences and the current section heading along, so its labels are the
+ones the whole speech would get), and written as they come. Several small speeches
+share one chunk. With ``jobs > 1`` worker processes label files in parallel while
+results are still yielded in input order.
+
+A file that cannot be read is reported as a :class:`LabelledPart` with an ``error``
+and skipped; with ``strict=True`` the first one raises instead.
 
 Examples
 --------
 >>> import taxonomy
 >>> from taxonomy.labelling import label_to_file
 >>> from taxonomy.reading import expand_paths
->>> model = taxonomy.load_model()                                              # doctest: +SKIP
->>> label_to_file(model, expand_paths(["data/raw"]), "labels.csv")             # doctest: +SKIP
-542
+>>> model = taxonomy.load_model()                                          # doctest: +SKIP
+>>> run = label_to_file(model, expand_paths(["data/raw"]), "out/labels.csv")  # doctest: +SKIP
+>>> run.sentences, run.skipped                                             # doctest: +SKIP
+(542, [])
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .model import TaxonomyModel, sentences_frame
+from .documents import sentences_frame
+from .errors import TaxonomyError
 from .output import TableWriter
 from .reading import read_document
+from .split import is_heading
 
-_WORKER_MODEL: TaxonomyModel | None = None
-BATCH_SENTENCES = 4000
+CHUNK_SENTENCES = 4000
 FILES_PER_TASK = 16
+_WORKER_MODEL = None
 
 
-def label_batches(model: TaxonomyModel, files: list[tuple[str, str]], *, batch_sentences: int = BATCH_SENTENCES) -> Iterator[pd.DataFrame]:
-    """Label ``files`` in order, predicting several speeches at once.
+@dataclass
+class LabelledPart:
+    """Part of the labelled table of one speech (``final`` on its last part), or its read error."""
 
-    Speeches are gathered until about ``batch_sentences`` sentences, labelled in one
-    call (fewer, larger matrix operations) and yielded one table per speech. Memory
-    is bounded by the batch, not by the number of files.
+    doc: str
+    path: str
+    table: pd.DataFrame | None = None
+    error: str | None = None
+    final: bool = True
+
+
+@dataclass
+class LabelRun:
+    """What :func:`label_to_file` did: sentences written, speeches labelled, files skipped with why."""
+
+    sentences: int = 0
+    documents: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def resolve_jobs(jobs: int) -> int:
+    """Worker processes for ``jobs``: 1 … the number of cores, or -1 for all cores.
+
+    >>> resolve_jobs(1)
+    1
     """
-    pending: list[pd.DataFrame] = []
+    cores = os.cpu_count() or 1
+    if jobs == -1:
+        return cores
+    if not 1 <= jobs <= cores:
+        raise TaxonomyError(f"--jobs must be between 1 and {cores} (the number of cores) or -1 for all cores, not {jobs}")
+    return jobs
+
+
+def _chunks(frame: pd.DataFrame, size: int) -> Iterator[tuple[pd.DataFrame, int, int]]:
+    """Pieces of one speech's frame: ``(rows to label, first kept row, number kept)``.
+
+    Each piece holds up to ``size`` sentences plus the sentence before and after it and
+    the last heading before it, so that every kept sentence has its own context.
+    """
+    n = len(frame)
+    heads = np.fromiter((is_heading(t) for t in frame["text"].astype(str)), dtype=bool, count=n)
+    last_head = np.maximum.accumulate(np.where(heads, np.arange(n), -1))
+    for a in range(0, n, size):
+        b = min(a + size, n)
+        rows = list(range(max(a - 1, 0), min(b + 1, n)))
+        if a >= 2 and not heads[a - 1] and last_head[a - 2] >= 0:  # the heading of the first kept rows
+            rows.insert(0, int(last_head[a - 2]))
+        yield frame.iloc[rows], rows.index(a), b - a
+
+
+def label_frame(model, frame: pd.DataFrame, *, chunk: int = CHUNK_SENTENCES) -> pd.DataFrame:
+    """Label one speech's sentences (in speech order) in chunks of at most ``chunk`` sentences."""
+    if len(frame) <= chunk:
+        return model.label_sentences(frame)
+    return pd.concat(list(_label_chunks(model, frame, chunk)), ignore_index=True)
+
+
+def _label_chunks(model, frame: pd.DataFrame, chunk: int) -> Iterator[pd.DataFrame]:
+    for rows, first, count in _chunks(frame, chunk):
+        yield model.label_sentences(rows).iloc[first : first + count].reset_index(drop=True)
+
+
+def _read(doc: str, path: str) -> tuple[pd.DataFrame | None, str | None]:
+    try:
+        return sentences_frame(read_document(path), doc), None
+    except TaxonomyError as exc:
+        return None, str(exc)
+    except (OSError, ValueError, MemoryError) as exc:  # anything a reader let through
+        return None, f"{path}: cannot read ({type(exc).__name__}: {exc})"
+
+
+def label_parts(model, files: list[tuple[str, str]], *, chunk: int = CHUNK_SENTENCES) -> Iterator[LabelledPart]:
+    """Label ``files`` in order; small speeches are gathered into one prediction of about ``chunk`` sentences."""
+    pending: list[tuple[str, str, pd.DataFrame]] = []
     size = 0
+
+    def flush():
+        table = model.label_sentences(pd.concat([f for _, _, f in pending], ignore_index=True))
+        start = 0
+        for doc, path, frame in pending:
+            yield LabelledPart(doc, path, table.iloc[start : start + len(frame)].reset_index(drop=True))
+            start += len(frame)
+
     for doc, path in files:
-        frame = sentences_frame(read_document(path), doc)
-        pending.append(frame)
+        frame, error = _read(doc, path)
+        if error is not None or len(frame) > chunk:
+            if pending:
+                yield from flush()
+                pending, size = [], 0
+            if error is not None:
+                yield LabelledPart(doc, path, error=error)
+            else:
+                parts = list(_chunks(frame, chunk))
+                for i, (rows, first, count) in enumerate(parts):
+                    table = model.label_sentences(rows).iloc[first : first + count].reset_index(drop=True)
+                    yield LabelledPart(doc, path, table, final=i == len(parts) - 1)
+            continue
+        pending.append((doc, path, frame))
         size += len(frame)
-        if size >= batch_sentences:
-            yield from _label_pending(model, pending)
+        if size >= chunk:
+            yield from flush()
             pending, size = [], 0
     if pending:
-        yield from _label_pending(model, pending)
+        yield from flush()
 
 
-def _label_pending(model: TaxonomyModel, frames: list[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-    table = model.label_sentences(pd.concat(frames, ignore_index=True))
-    start = 0
-    for frame in frames:
-        yield table.iloc[start : start + len(frame)].reset_index(drop=True)
-        start += len(frame)
-
-
-def _init_worker(model: TaxonomyModel) -> None:
+def _init_worker(model) -> None:
     global _WORKER_MODEL
     _WORKER_MODEL = model
 
 
-def _label_task(files: list[tuple[str, str]]) -> list[pd.DataFrame]:
-    return list(label_batches(_WORKER_MODEL, files))
+def _label_task(files: list[tuple[str, str]]) -> list[LabelledPart]:
+    return list(label_parts(_WORKER_MODEL, files))
 
 
-def label_stream(
-    model: TaxonomyModel,
-    files: Iterable[tuple[str, Path]],
-    *,
-    jobs: int = 1,
-    on_document: Callable[[], None] | None = None,
-) -> Iterator[pd.DataFrame]:
-    """Yield the labelled table of each ``(doc, path)`` in order.
-
-    ``jobs`` is the number of worker processes (``0`` means one per core); each
-    worker labels a few files at a time. The first unreadable file stops the stream
-    with its error.
-    """
-    files = [(doc, str(path)) for doc, path in files]
-    jobs = (os.cpu_count() or 1) if jobs == 0 else jobs
-    if jobs <= 1 or len(files) <= 1:
-        tables = label_batches(model, files)
-    else:
-        tables = _parallel(model, files, jobs)
-    for table in tables:
-        if on_document:
-            on_document()
-        yield table
-
-
-def _parallel(model: TaxonomyModel, files: list[tuple[str, str]], jobs: int) -> Iterator[pd.DataFrame]:
+def _parallel(model, files: list[tuple[str, str]], jobs: int) -> Iterator[LabelledPart]:
     import multiprocessing
 
     tasks = [files[i : i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with context.Pool(processes=min(jobs, len(tasks)), initializer=_init_worker, initargs=(model,)) as pool:
-        for tables in pool.imap(_label_task, tasks):
-            yield from tables
+        for parts in pool.imap(_label_task, tasks):
+            yield from parts
+
+
+def label_stream(
+    model,
+    files: Iterable[tuple[str, Path]],
+    *,
+    jobs: int = 1,
+    strict: bool = False,
+    on_document: Callable[[LabelledPart], None] | None = None,
+) -> Iterator[LabelledPart]:
+    """Yield the labelled parts of each ``(doc, path)`` in order, and a part with ``error`` for each unreadable file.
+
+    ``jobs`` is checked by :func:`resolve_jobs`. With ``strict`` the first unreadable
+    file raises :class:`TaxonomyError`. ``on_document`` is called with the last part of
+    every speech (or its error).
+    """
+    files = [(doc, str(path)) for doc, path in files]
+    jobs = resolve_jobs(jobs)
+    parts = label_parts(model, files) if jobs == 1 or len(files) <= 1 else _parallel(model, files, jobs)
+    for part in parts:
+        if part.error is not None and strict:
+            raise TaxonomyError(part.error)
+        if on_document and part.final:
+            on_document(part)
+        yield part
 
 
 def label_to_file(
-    model: TaxonomyModel,
+    model,
     files: Iterable[tuple[str, Path]],
     output: str | Path,
     *,
     overwrite: bool = False,
     jobs: int = 1,
-    on_document: Callable[[], None] | None = None,
-) -> int:
-    """Label ``files`` into ``output`` (format by extension); return the number of sentences.
+    strict: bool = False,
+    on_document: Callable[[LabelledPart], None] | None = None,
+) -> LabelRun:
+    """Label ``files`` into ``output`` (format by extension) and say what was done.
 
-    The output appears only when every speech was labelled: it is written to a
-    temporary file beside it and renamed into place.
+    The output appears only when the run finishes: it is written to a temporary file
+    beside it and renamed into place. Unreadable files are skipped and listed in
+    :attr:`LabelRun.skipped` (with ``strict``, the first one raises and nothing is written);
+    when no file at all can be read, that is an error and nothing is written.
     """
+    run = LabelRun()
     with TableWriter(output, model.output_columns, overwrite=overwrite) as writer:
-        for table in label_stream(model, files, jobs=jobs, on_document=on_document):
-            writer.write(table)
-        return writer.rows
+        for part in label_stream(model, files, jobs=jobs, strict=strict, on_document=on_document):
+            if part.error is not None:
+                run.skipped.append((part.path, part.error))
+                continue
+            writer.write(part.table)
+            run.documents += int(part.final)
+        if run.skipped and not run.documents:
+            raise TaxonomyError(f"no file could be read: {run.skipped[0][1]}")  # nothing is written
+        run.sentences = writer.rows
+    return run

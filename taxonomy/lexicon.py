@@ -4,7 +4,7 @@
 lists the stock expressions, 顺口溜 parts and variant spellings that real speeches,
 circulars, news reports and commentaries use for each category (庸懒散 and 慵懒散,
 门难进, 明哲保身, 统计造假 …). It feeds the jieba user dictionary (see
-:func:`taxonomy.features.packaged_user_words`) and the model, through
+:func:`taxonomy.segmentation.packaged_user_words`) and the model, through
 :class:`LexiconFeatures`: per category, whether one of its expressions occurs in the
 sentence, and whether it occurs inside the scope of a negation (没有, 未, 不再 …) or of
 a remedy verb (杜绝, 整治, 防止 …), so that the classifier can tell "有的干部推诿扯皮"

@@ -37,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from .categories import category_ids
-from .dataset import STANCES, split_labels
+from .categories import STANCES
+from .dataset import split_labels
 from .errors import TaxonomyError
 from .reading import read_document
 

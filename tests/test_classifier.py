@@ -98,3 +98,59 @@ def test_thresholds_live_on_the_calibrated_scale():
     raw = ProblemClassifier(C=1.0, calibrate=False).fit(X, Y, groups=groups)
     assert not np.allclose(calibrated.thresholds_, raw.thresholds_)
     assert np.mean(calibrated.predict(X) == raw.predict(X)) > 0.98
+
+
+def test_stance_head_tells_remedies_from_problems():
+    X, Y, stance, groups = toy()
+    clf = ProblemClassifier(C=10.0).fit(X, Y, groups=groups, stance=stance)
+    labelled = stance != ""
+    predicted = clf.predict_stance(X[labelled])
+    assert set(predicted) == {"problem", "remedy"}
+    assert np.mean(predicted == stance[labelled]) > 0.8
+
+
+def test_stance_head_learns_only_from_sentences_with_a_category():
+    rng = np.random.default_rng(3)
+    labelled = rng.random((40, 2))
+    stance = np.where(labelled[:, 0] > 0.5, "remedy", "problem").astype(object)
+    # many unlabelled sentences where a remedy would be: if they counted as "problem" the head would flip
+    unlabelled = np.column_stack([rng.uniform(0.6, 1.0, 400), rng.random(400)])
+    X = np.vstack([labelled, unlabelled])
+    Y = pd.DataFrame({"a": [1] * 40 + [0] * 400})
+    all_stance = np.concatenate([stance, np.array([""] * 400, dtype=object)])
+    clf = ProblemClassifier(C=10.0, tune_thresholds=False).fit(X, Y, stance=all_stance)
+    assert np.mean(clf.predict_stance(labelled) == stance) > 0.8
+
+
+def test_threshold_folds_keep_groups_whole():
+    groups = np.repeat(np.arange(7), 5)
+    folds = ProblemClassifier(cv=5)._folds(len(groups), groups)
+    assert len(folds) == 5
+    for train, test in folds:
+        assert not set(groups[train]) & set(groups[test])
+    assert ProblemClassifier(cv=5)._folds(10, np.zeros(10)) == []  # one group: nothing to tune on
+
+
+def test_C_and_class_weight_reach_the_regressions():
+    X, Y, stance, groups = toy()
+    coef = lambda **kw: ProblemClassifier(tune_thresholds=False, **kw).fit(X, Y).coefficients("a")  # noqa: E731
+    assert not np.allclose(coef(C=0.01), coef(C=100.0))
+    assert not np.allclose(coef(class_weight=None), coef(class_weight="balanced"))
+    assert ProblemClassifier(tune_thresholds=False).fit(X, Y).coefficients("c") is None  # never seen
+
+
+def test_predict_uses_the_tuned_thresholds():
+    X, Y, stance, groups = toy()
+    clf = ProblemClassifier(C=10.0).fit(X, Y, groups=groups, stance=stance)
+    proba = clf.predict_proba(X)
+    assert np.array_equal(clf.predict(X), (proba >= clf.thresholds_).astype(int))
+    clf.thresholds_ = np.array([0.0, 0.0, 0.0])
+    assert clf.predict(X).all()
+
+
+def test_a_single_learnable_category_gets_its_positive_probability():
+    X, Y, stance, groups = toy()
+    one = Y[["a"]]
+    clf = ProblemClassifier(C=10.0).fit(X, one, groups=groups)
+    proba = clf.predict_proba(X)[:, 0]
+    assert proba.shape == (60,) and proba[one["a"] == 1].mean() > proba[one["a"] == 0].mean()

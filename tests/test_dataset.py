@@ -85,3 +85,9 @@ def test_project_labelled_data_passes_the_check_with_the_issue_counts():
         assert counter["problem"] + counter["remedy"] >= 100, cat
         assert counter["problem"] and counter["remedy"], cat
         assert report.implicit[cat] >= 1 / 3, cat
+
+
+def test_a_pair_exactly_at_the_near_duplicate_threshold_is_not_flagged():
+    # 4 shared trigrams of 5: Jaccard exactly 0.8, which is not above it
+    assert near_duplicate_pairs(["甲乙丙丁戊己庚", "甲乙丙丁戊己"], threshold=0.8) == []
+    assert near_duplicate_pairs(["甲乙丙丁戊己庚", "甲乙丙丁戊己"], threshold=0.79)[0][:2] == (0, 1)

@@ -15,6 +15,7 @@ from taxonomy.evaluation import (
     run_evaluation,
     summarise_scores,
 )
+from taxonomy.errors import TaxonomyError
 from taxonomy.training import load_training_data
 
 
@@ -41,7 +42,7 @@ def test_folds_keep_sources_whole_and_cover_everything(data):
 
 
 def test_too_few_sources_is_an_error(data):
-    with pytest.raises(ValueError, match="need at least 50 sources"):
+    with pytest.raises(TaxonomyError, match="at least 50 sources"):
         grouped_folds(data.groups, data.Y.to_numpy(), n_splits=50)
 
 

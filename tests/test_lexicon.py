@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from sklearn.exceptions import NotFittedError
 
 from taxonomy.categories import category_ids
-from taxonomy.features import packaged_user_words
+from taxonomy.segmentation import packaged_user_words
 from taxonomy.lexicon import LexiconFeatures, expression_hits, packaged_expressions, read_expressions
 
 TERMS = [("推诿扯皮", "buck_passing"), ("踢皮球", "buck_passing"), ("庸懒散", "yong_lan_san"), ("慵懒散", "yong_lan_san"),

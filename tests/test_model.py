@@ -62,7 +62,7 @@ def test_untrusted_types_are_refused(tiny_model_path, tmp_path):
 
 
 def test_missing_and_garbage_model_files(tmp_path):
-    with pytest.raises(TaxonomyError, match="no model file"):
+    with pytest.raises(TaxonomyError, match="no such model file"):
         load_model(tmp_path / "none.skops")
     junk = tmp_path / "junk.skops"
     junk.write_bytes(b"not a zip")

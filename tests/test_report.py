@@ -46,3 +46,9 @@ def test_expected_counts_sum_probabilities_and_families_count_once():
     assert s.query("id == '为官不为'")["expected"].item() == pytest.approx(0.95 + 0.2)
     no_proba = summarise(table[["doc", "labels", "stance"]], cats)
     assert np.isnan(no_proba["expected"]).all()
+
+
+def test_labelled_sentences_without_a_stance_are_not_counted():
+    table = pd.DataFrame({"doc": ["a", "a"], "labels": ["buck_passing", "buck_passing"], "stance": ["", "remedy"]})
+    row = summarise(table).query("id == 'buck_passing'").iloc[0]
+    assert (row["problem"], row["remedy"], row["total"]) == (0, 1, 1)

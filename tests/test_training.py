@@ -9,15 +9,31 @@ from taxonomy.model import load_model
 from taxonomy.training import data_hash, load_training_data, train
 
 
-def test_training_data_has_context_and_labels(tiny_corpus):
+def test_training_data_has_document_order_and_labels(tiny_corpus):
     data = load_training_data(tiny_corpus)
-    assert list(data.X.columns) == ["doc", "text", "prev_index", "next_index", "heading_index"]
+    assert list(data.X.columns) == ["doc", "sentence_id", "text"]
     assert data.Y.shape == (36, 15)
     assert data.Y["buck_passing"].sum() == 9
-    assert data.X.loc[2, "heading_index"] == 1  # "一是推诿扯皮。"
-    part = data.subset([6, 7, 8])
-    assert part.X["prev_index"].tolist() == [-1, 0, 1]
+    assert data.X["sentence_id"].tolist()[:8] == [0, 1, 2, 3, 4, 5, 0, 1]  # position within each source
     assert set(data.stance) == {"", "problem", "remedy"}
+    assert data.fit_params()["classifier__calibrate_on"] is None
+    assert data.fit_params("documents")["classifier__calibrate_on"].tolist() == data.documents.tolist()
+
+
+def test_training_refuses_to_overwrite_before_any_work(tiny_corpus, tmp_path):
+    out = tmp_path / "m.skops"
+    out.write_bytes(b"keep me")
+    with pytest.raises(TaxonomyError, match="already exists"):
+        train(tiny_corpus, out, cv=False, overwrite=False)
+    assert out.read_bytes() == b"keep me"
+
+
+def test_tiny_data_with_cv_is_a_clear_error(tmp_path):
+    write_corpus(tmp_path, {k: v for k, v in PASSAGES.items() if k in ("p1", "p2")})
+    with pytest.raises(TaxonomyError, match="at least 5 sources"):
+        train(tmp_path, None, cv=True)
+    model, _ = train(tmp_path, None, cv=False)  # two sources are enough for a model
+    assert model.label_text("有的干部推诿扯皮。").shape[0] == 1
 
 
 def test_bad_data_is_refused_with_the_first_problems(tmp_path):
