@@ -24,7 +24,16 @@ app = typer.Typer(
 data_app = typer.Typer(help="Work with the labelled data.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(data_app, name="data")
 
-ModelOption = typer.Option(None, "--model", "-m", help="Model file (default: models/taxonomy-default.skops).")
+def _check_model(value: Optional[Path]) -> Optional[Path]:
+    """A ``--model`` that names no file is the user's typo, not a missing training run."""
+    if value is not None and not value.is_file():
+        _fail(TaxonomyError(f"{value}: no model file at this path (check --model)"))
+    return value
+
+
+ModelOption = typer.Option(
+    None, "--model", "-m", callback=_check_model,
+    help="Model file (default: the project's models/taxonomy-default.skops if present, else the packaged model).")
 ForceOption = typer.Option(False, "--force", "-f", help="Replace the output file if it exists.")
 DataOption = typer.Option(None, "--data", "-d", help="Folder of labelled CSV files (default: data/labelled).")
 PROGRESS_FROM = 5
@@ -185,12 +194,15 @@ def train(
 ) -> None:
     """Train the model on the labelled data and write it with its metadata (.json).
 
-    Example: taxonomy train --out models/taxonomy-default.skops --force
+    Without --out it writes the default model: $TAXONOMY_HOME/models/ when that is set,
+    the packaged model in a source checkout, else models/ in the current folder.
+
+    Example: taxonomy train --out models/my-model.skops --force
     """
     from . import config
     from .training import train as train_model
 
-    target = out or config.default_model_path()
+    target = out or config.train_model_path()
     try:
         if target.exists() and not force:
             raise TaxonomyError(f"{target}: already exists (use --force to replace it)")
