@@ -43,11 +43,11 @@ def test_a_family_counts_each_sentence_once(labels):
 
 def test_rows_are_ranked_by_count_within_each_group_and_level(labels):
     f = frequencies(labels)
-    a = f[(f["group"] == "a.txt") & (f["level"] == "category")]
+    a = f[(f["group"] == "a.txt") & (f["kind"] == "category")]
     assert a["id"].iloc[0] == "buck_passing" and a["rank"].tolist() == list(range(1, len(CATS) + 1))
     assert a["count"].is_monotonic_decreasing
     unranked = frequencies(labels, rank=False)
-    assert unranked.query("group == 'a.txt' and level == 'category'")["id"].tolist() == [c.id for c in CATS]
+    assert unranked.query("group == 'a.txt' and kind == 'category'")["id"].tolist() == [c.id for c in CATS]
 
 
 def test_zero_rows_are_kept_or_dropped_alike_at_both_levels(labels):
@@ -56,7 +56,7 @@ def test_zero_rows_are_kept_or_dropped_alike_at_both_levels(labels):
     dropped = frequencies(labels, zeros=False)
     assert (dropped["count"] > 0).all()
     assert set(dropped.query("group == 'b.txt'")["id"]) == {"formalism", "形式主义"}
-    assert len(frequencies(labels, level="family", zeros=False).query("group == 'a.txt'")) == 2
+    assert len(frequencies(labels, kind="family", zeros=False).query("group == 'a.txt'")) == 2
 
 
 def test_speeches_are_shown_by_title_and_grouped_by_metadata(labels):
@@ -64,7 +64,7 @@ def test_speeches_are_shown_by_title_and_grouped_by_metadata(labels):
                          "date": ["2022-11-19", None]})
     f = frequencies(labels, metadata=meta)
     assert list(dict.fromkeys(f["group"])) == ["在全市大会上的讲话", "b.txt"]
-    by_date = frequencies(labels, by="date", metadata=meta, level="family")
+    by_date = frequencies(labels, by="date", metadata=meta, kind="family")
     assert list(dict.fromkeys(by_date["group"])) == ["2022-11-19", "(unknown)"]
     with pytest.raises(ValueError, match="speaker"):
         frequencies(labels, by="speaker")
