@@ -363,24 +363,36 @@ def data_agreement(
     second_pass: Path = typer.Argument(..., help="CSV with id, labels, stance from an independent second coder."),
     data: Optional[Path] = DataOption,
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write the figures as JSON."),
+    as_coded: bool = typer.Option(
+        False, "--as-coded", help="Compare with the first labels as they were when the round was coded (rebuilt from "
+        "roundN_adjudication.csv): the data card's figures. Default: the labelled data as it is today."),
+    force: bool = ForceOption,
 ) -> None:
     """Inter-annotator agreement: Cohen's kappa per category, Krippendorff's alpha overall.
 
-    Example: taxonomy data agreement data/reliability/round2_second_pass.csv
+    Compares with the labelled data as it is today unless --as-coded; the first line of the
+    output says which, and the figures recorded when the round was coded are shown when
+    roundN_agreement.json lies beside the second pass.
+
+    Example: taxonomy data agreement data/reliability/round2_second_pass.csv --as-coded
     """
     import json
 
     from . import config
+    from .model import _atomic_write
     from .reliability import agreement, agreement_lines
 
     try:
-        result = agreement(data or config.labelled_dir(), second_pass)
+        result = agreement(data or config.labelled_dir(), second_pass, as_coded=as_coded)
+        if output is not None:
+            if output.exists() and not force:
+                raise TaxonomyError(f"{output}: already exists (use --force to replace it)")
+            text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+            _atomic_write(output, lambda handle: handle.write(text))
     except TaxonomyError as exc:
         _fail(exc)
     for line in agreement_lines(result):
         typer.echo(line)
-    if output is not None:
-        output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 @app.command()

@@ -190,3 +190,15 @@ def test_label_rejoins_a_hard_wrapped_speech(tiny_model_path, tmp_path):
     assert len(table) == 4
     assert table["text"].iloc[2].endswith("群众办事来回跑的现象时有发生。")
     assert table["text"].iloc[3] == "有的干部遇到矛盾绕道走，碰到问题向上推，满足于当二传手。"
+
+
+def test_data_agreement_says_what_it_compares_with(tmp_path):
+    from conftest import REPO
+
+    round2 = REPO / "data" / "reliability" / "round2_second_pass.csv"
+    result = run("data", "agreement", round2, "--as-coded", "-o", tmp_path / "a.json")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("compared with: the first labels as coded")
+    assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["overall"]["n_sentences"] == 400
+    again = run("data", "agreement", round2, "-o", tmp_path / "a.json")
+    assert again.exit_code == 2 and "already exists" in again.output
