@@ -8,6 +8,7 @@ The public API::
     table = model.label_files(["data/raw"])       # files and folders
     model, scores = taxonomy.train(out="models/m.skops")
     figures, table = taxonomy.score(model, "checked.csv", docs="speeches/")   # against hand labels
+    freq = taxonomy.frequencies(table, by="doc")  # counts, shares, rates per speech and category
 
 Heavy libraries are imported only when a function that needs them is called.
 """
@@ -19,6 +20,7 @@ __all__ = [
     "load_model",
     "train",
     "summarise",
+    "frequencies",
     "score",
     "load_categories",
     "check_labelled",
@@ -44,6 +46,10 @@ def __getattr__(name):
         from .scoring import score
 
         return score
+    if name == "frequencies":  # the module is taxonomy.frequency, so the name stays the function's
+        from .frequency import frequencies
+
+        return frequencies
     if name == "summarise":
         from .report import summarise
 

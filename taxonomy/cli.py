@@ -25,7 +25,16 @@ app = typer.Typer(
 data_app = typer.Typer(help="Work with the labelled data.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(data_app, name="data")
 
-ModelOption = typer.Option(None, "--model", "-m", help="Model file (default: models/taxonomy-default.skops).")
+def _check_model(value: Optional[Path]) -> Optional[Path]:
+    """A ``--model`` that names no file is the user's typo, not a missing training run."""
+    if value is not None and not value.is_file():
+        _fail(TaxonomyError(f"{value}: no model file at this path (check --model)"))
+    return value
+
+
+ModelOption = typer.Option(
+    None, "--model", "-m", callback=_check_model,
+    help="Model file (default: the project's models/taxonomy-default.skops if present, else the packaged model).")
 ForceOption = typer.Option(False, "--force", "-f", help="Replace the output file if it exists.")
 DataOption = typer.Option(None, "--data", "-d", help="Folder of labelled CSV files (default: data/labelled).")
 PROGRESS_FROM = 5
@@ -190,41 +199,80 @@ def explain(
 def summary(
     paths: list[Path] = typer.Argument(..., help="Speech files or folders."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to .csv, .xlsx, .jsonl or .parquet."),
+    by: str = typer.Option("doc", "--by", help="One group per speech (doc) or per value of title, date, place, speaker, level."),
+    kind: str = typer.Option("both", "--kind", help="Rows for each category, each family, or both."),
+    wide_view: bool = typer.Option(False, "--wide", help="Speeches side by side: one column per speech."),
+    value: str = typer.Option("count", "--value", help="With --wide: count, problem, remedy, share, per_1000_chars or expected."),
+    zeros: bool = typer.Option(False, "--zeros/--no-zeros", help="Keep the categories and families a group never mentions."),
+    metadata: Optional[Path] = typer.Option(
+        None, "--metadata", help="CSV with file, title, date, place, speaker, level (default: speeches.csv beside the speeches)."),
     model_path: Optional[Path] = ModelOption,
     force: bool = ForceOption,
 ) -> None:
-    """Per speech: sentences per category and per family, split by stance.
+    """Per speech (or group): sentences per category and family, their share, rate per 1,000 characters, by stance.
 
-    Example: taxonomy summary data/raw -o summary.xlsx
+    Ranked by count; speeches are shown by title (from speeches.csv or the text), else by file name.
+    See taxonomy.frequencies for the columns.
+
+    Example: taxonomy summary data/raw --wide --value share -o out/summary.xlsx
     """
+    from .frequency import frequency_table
+    from .metadata import speech_metadata
     from .model import load_model
     from .output import write_table
-    from .report import summarise
 
     try:
-        model = load_model(model_path)
-        table = summarise(model.label_files(paths))
+        if kind not in ("both", "category", "family"):
+            raise TaxonomyError(f"--kind {kind}: use category, family or both")
+        meta = speech_metadata(paths, sidecar=metadata)
+        labels = load_model(model_path).label_files(paths)
+        table = frequency_table(labels, meta, by, wide_value=value if wide_view else None, kind=kind, zeros=zeros)
         if output is not None:
             write_table(table, output, overwrite=force)
-            typer.echo(f"wrote the summary of {table['doc'].nunique()} speech(es) to {output}", err=True)
+            typer.echo(f"wrote the summary of {len(meta)} speech(es) to {output}", err=True)
+        elif wide_view:
+            _print_wide(table, value)
         else:
             _print_summary(table)
-    except TaxonomyError as exc:
+    except (TaxonomyError, ValueError) as exc:
         _fail(exc)
 
 
 def _print_summary(table) -> None:
+    from rich import box
     from rich.table import Table
 
-    for doc, rows in table.groupby("doc", sort=False):
-        view = Table(title=f"{doc} ({rows['n_sentences'].iloc[0]} sentences)")
-        for column in ("level", "id", "name_zh", "problem", "remedy", "total", "expected"):
-            view.add_column(column, justify="right" if column in ("problem", "remedy", "total", "expected") else "left")
+    for group, rows in table.groupby("group", sort=False):
+        first = rows.iloc[0]
+        view = Table(title=f"{group} ({first['n_sentences']} sentences, {first['n_chars']:,} characters)",
+                     box=box.SIMPLE_HEAD, title_justify="left")
+        for column, justify in (("", "left"), ("count", "right"), ("problem", "right"), ("remedy", "right"),
+                                ("share", "right"), ("/1000 ch", "right"), ("expected", "right")):
+            view.add_column(column, justify=justify)
         for row in rows.itertuples(index=False):
-            if row.total or row.level == "family" or row.expected >= 0.5:
-                view.add_row(row.level, row.id, row.name_zh, str(row.problem), str(row.remedy), str(row.total),
-                             f"{row.expected:.1f}")
+            name = row.name_zh if row.kind == "category" else f"[{row.name_zh}]"
+            view.add_row(name, str(row.count), str(row.problem), str(row.remedy), f"{row.share:.1%}",
+                         f"{row.per_1000_chars:.2f}", f"{row.expected:.1f}")
         _console().print(view)
+    typer.echo("[…] = family: a sentence counts once however many of its categories it carries.")
+
+
+def _print_wide(table, value: str) -> None:
+    from rich import box
+    from rich.table import Table
+
+    groups = [c for c in table.columns if c not in ("kind", "name_zh")]
+    view = Table(title=f"{value} per speech", box=box.SIMPLE_HEAD, title_justify="left")
+    view.add_column("")
+    for k in range(len(groups)):
+        view.add_column(f"S{k + 1}", justify="right")
+    fmt = "{:.1%}" if value == "share" else "{:.2f}" if value in ("per_1000_chars", "expected") else "{:.0f}"
+    for row in table.itertuples(index=False):
+        name = row.name_zh if row.kind == "category" else f"[{row.name_zh}]"
+        view.add_row(name, *(fmt.format(v) for v in row[2:]))
+    _console().print(view)
+    for k, group in enumerate(groups):
+        typer.echo(f"S{k + 1}: {group}")
 
 
 @app.command()
@@ -236,12 +284,15 @@ def train(
 ) -> None:
     """Train the model on the labelled data and write it with its metadata (.json).
 
-    Example: taxonomy train --out models/taxonomy-default.skops --force
+    Without --out it writes the default model: $TAXONOMY_HOME/models/ when that is set,
+    the packaged model in a source checkout, else models/ in the current folder.
+
+    Example: taxonomy train --out models/my-model.skops --force
     """
     from . import config
     from .training import train as train_model
 
-    target = out or config.default_model_path()
+    target = out or config.train_model_path()
     try:
         with _stages() as stage:
             model, scores = train_model(data, target, cv=cv, overwrite=force, progress=stage)
@@ -360,24 +411,36 @@ def data_agreement(
     second_pass: Path = typer.Argument(..., help="CSV with id, labels, stance from an independent second coder."),
     data: Optional[Path] = DataOption,
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write the figures as JSON."),
+    as_coded: bool = typer.Option(
+        False, "--as-coded", help="Compare with the first labels as they were when the round was coded (rebuilt from "
+        "roundN_adjudication.csv): the data card's figures. Default: the labelled data as it is today."),
+    force: bool = ForceOption,
 ) -> None:
     """Inter-annotator agreement: Cohen's kappa per category, Krippendorff's alpha overall.
 
-    Example: taxonomy data agreement data/reliability/round2_second_pass.csv
+    Compares with the labelled data as it is today unless --as-coded; the first line of the
+    output says which, and the figures recorded when the round was coded are shown when
+    roundN_agreement.json lies beside the second pass.
+
+    Example: taxonomy data agreement data/reliability/round2_second_pass.csv --as-coded
     """
     import json
 
     from . import config
+    from .model import _atomic_write
     from .reliability import agreement, agreement_lines
 
     try:
-        result = agreement(data or config.labelled_dir(), second_pass)
+        result = agreement(data or config.labelled_dir(), second_pass, as_coded=as_coded)
+        if output is not None:
+            if output.exists() and not force:
+                raise TaxonomyError(f"{output}: already exists (use --force to replace it)")
+            text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+            _atomic_write(output, lambda handle: handle.write(text))
     except TaxonomyError as exc:
         _fail(exc)
     for line in agreement_lines(result):
         typer.echo(line)
-    if output is not None:
-        output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 @app.command()

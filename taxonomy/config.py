@@ -1,8 +1,16 @@
 """Where the project keeps its files.
 
-Every path is computed on demand (nothing happens at import). The project root is
-``$TAXONOMY_HOME`` when that is set, otherwise the checkout this package lives in,
-otherwise the current directory. Commands take options that override each path.
+Every path is computed on demand (nothing happens at import, nothing is created). The
+project root is ``$TAXONOMY_HOME`` when that is set, otherwise the checkout this package
+lives in, otherwise the current directory. Commands take options that override each path.
+
+The default model ships inside the package (``taxonomy/models/``), so an installed
+``taxonomy`` works from any folder. :func:`default_model_path` picks, in order, the
+project's own model (``$TAXONOMY_HOME/models/``, or ``models/`` in the current folder
+of an installed copy) when that file exists, else the packaged model; ``--model``
+overrides both. :func:`train_model_path` is where ``taxonomy train`` writes without
+``--out``: ``$TAXONOMY_HOME/models/`` when set, the packaged location in a source
+checkout (so retraining updates the shipped model), else ``models/`` in the current folder.
 
 Examples
 --------
@@ -25,10 +33,14 @@ def project_root() -> Path:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
-    checkout = Path(__file__).resolve().parent.parent
-    if (checkout / "pyproject.toml").is_file():
-        return checkout
+    if _in_checkout():
+        return Path(__file__).resolve().parent.parent
     return Path.cwd()
+
+
+def _in_checkout() -> bool:
+    """Whether this package is a source checkout (not an installed copy)."""
+    return (Path(__file__).resolve().parent.parent / "pyproject.toml").is_file()
 
 
 def raw_dir() -> Path:
@@ -41,14 +53,39 @@ def labelled_dir() -> Path:
     return project_root() / "data" / "labelled"
 
 
+def packaged_models_dir() -> Path:
+    """The models shipped inside the package (``taxonomy/models``)."""
+    return Path(__file__).resolve().parent / "models"
+
+
+def packaged_model_path() -> Path:
+    """The default model shipped with the package."""
+    return packaged_models_dir() / DEFAULT_MODEL_NAME
+
+
 def models_dir() -> Path:
-    """Trained models and their metadata."""
-    return project_root() / "models"
+    """The project's own models: ``$TAXONOMY_HOME/models``, the packaged folder in a checkout, else ``./models``."""
+    if os.environ.get(ENV_VAR) or not _in_checkout():
+        return project_root() / "models"
+    return packaged_models_dir()
+
+
+def train_model_path() -> Path:
+    """Where ``taxonomy train`` writes the default model when no ``--out`` is given."""
+    return models_dir() / DEFAULT_MODEL_NAME
 
 
 def default_model_path() -> Path:
-    """The default model file."""
-    return models_dir() / DEFAULT_MODEL_NAME
+    """The model used when none is named: the project's own when it exists, else the packaged one.
+
+    Examples
+    --------
+    >>> from taxonomy import config
+    >>> config.default_model_path().name
+    'taxonomy-default.skops'
+    """
+    own = models_dir() / DEFAULT_MODEL_NAME
+    return own if own.is_file() else packaged_model_path()
 
 
 def reports_dir() -> Path:

@@ -99,13 +99,36 @@ def test_undecodable_speech_names_the_file(tiny_model_path, tmp_path):
 
 def test_summary_counts_per_speech(tiny_model_path, tmp_path):
     out = tmp_path / "summary.csv"
-    result = run("summary", RAW, "-o", out, "-m", tiny_model_path)
+    result = run("summary", RAW, "-o", out, "-m", tiny_model_path, "--zeros")
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out, encoding="utf-8-sig")
     assert table["doc"].nunique() == 5
-    assert set(table["level"]) == {"category", "family"}
-    assert (table["total"] == table["problem"] + table["remedy"]).all()
+    assert set(table["kind"]) == {"category", "family"}
+    assert len(table) == 5 * (15 + 6)
+    assert (table["count"] == table["problem"] + table["remedy"]).all()
+    assert "作风效能建设集中整改讲话" in set(table["group"])        # shown by title
+    assert table.query("doc == '004_27e43f4b0fd2340a.txt'")["date"].iloc[0] == "2022-11-19"
     assert run("summary", SPEECH, "-m", tiny_model_path).exit_code == 0
+
+
+def test_summary_in_80_columns_ranked_and_wide(tiny_model_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("summary", RAW / "004_27e43f4b0fd2340a.txt", "-m", tiny_model_path)
+    assert result.exit_code == 0, result.output
+    assert "作风效能建设集中整改讲话" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    wide = run("summary", RAW, "-m", tiny_model_path, "--wide", "--value", "share")
+    assert wide.exit_code == 0 and "S5: 作风效能建设集中整改讲话" in wide.output and "%" in wide.output
+    out = tmp_path / "wide.xlsx"
+    assert run("summary", RAW, "-m", tiny_model_path, "--wide", "-o", out).exit_code == 0
+    columns = pd.read_excel(out).columns.tolist()
+    assert columns[:2] == ["kind", "name_zh"] and len(columns) == 7
+    sidecar = tmp_path / "meta.csv"
+    sidecar.write_text("file,speaker\n002_59d819b76e84f9ce.txt,张三\n", encoding="utf-8")
+    by = run("summary", RAW, "-m", tiny_model_path, "--by", "speaker", "--metadata", sidecar, "--kind", "family")
+    assert by.exit_code == 0 and "张三" in by.output and "(unknown)" in by.output
+    bad = run("summary", RAW, "-m", tiny_model_path, "--by", "mood")
+    assert bad.exit_code == 2 and "no column 'mood'" in bad.output and "Traceback" not in bad.output
 
 
 def test_train_and_data_check(tiny_corpus, tmp_path):
@@ -167,3 +190,15 @@ def test_label_rejoins_a_hard_wrapped_speech(tiny_model_path, tmp_path):
     assert len(table) == 4
     assert table["text"].iloc[2].endswith("群众办事来回跑的现象时有发生。")
     assert table["text"].iloc[3] == "有的干部遇到矛盾绕道走，碰到问题向上推，满足于当二传手。"
+
+
+def test_data_agreement_says_what_it_compares_with(tmp_path):
+    from conftest import REPO
+
+    round2 = REPO / "data" / "reliability" / "round2_second_pass.csv"
+    result = run("data", "agreement", round2, "--as-coded", "-o", tmp_path / "a.json")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("compared with: the first labels as coded")
+    assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["overall"]["n_sentences"] == 400
+    again = run("data", "agreement", round2, "-o", tmp_path / "a.json")
+    assert again.exit_code == 2 and "already exists" in again.output
