@@ -59,20 +59,26 @@ def label(
     model_path: Optional[Path] = ModelOption,
     force: bool = ForceOption,
     jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for many files (0 = all cores)."),
+    only_labelled: bool = typer.Option(False, "--only-labelled", help="Keep only sentences with a label."),
+    category: list[str] = typer.Option([], "--category", "-c", help="Keep only sentences with this category id (repeatable)."),
+    chinese_header: bool = typer.Option(False, "--chinese-header", help="Chinese column labels in .xlsx output."),
 ) -> None:
     """Label every sentence of the speeches: one row per sentence.
 
-    Columns: doc, sentence_id, start, end, text, labels, stance, then p_<id> for
-    every category. Without -o a readable table is printed.
+    Columns: doc, sentence_id, start, end, text, labels, labels_zh (Chinese names),
+    stance, check (close to a threshold: worth a look), then p_<id> for every
+    category. Without -o a table that fits the terminal is printed.
 
-    Example: taxonomy label data/raw/000_a0a5117793308a47.txt -o labels.csv
+    Example: taxonomy label data/raw/000_a0a5117793308a47.txt -o out/labels.xlsx --only-labelled
     """
-    from .labelling import label_to_file, label_stream
+    from .labelling import label_stream
     from .model import load_model
+    from .readable import check_categories, filter_labels, write_labels
     from .reading import expand_paths
 
     try:
         model = load_model(model_path)
+        check_categories(category, model.categories)
         files = expand_paths(paths)
         if not files:
             raise TaxonomyError(f"{', '.join(map(str, paths))}: no supported speech files found")
@@ -80,26 +86,40 @@ def label(
             task = progress.add_task("labelling", total=len(files))
             advance = lambda: progress.advance(task)  # noqa: E731 - not persisted
             if output is not None:
-                n = label_to_file(model, files, output, overwrite=force, jobs=jobs, on_document=advance)
+                with _warnings_to_stderr():
+                    n = write_labels(model, files, output, overwrite=force, jobs=jobs, on_document=advance,
+                                     only_labelled=only_labelled, categories=category, chinese_header=chinese_header)
                 typer.echo(f"wrote {n} sentences from {len(files)} file(s) to {output}", err=True)
             else:
                 for table in label_stream(model, files, jobs=jobs, on_document=advance):
-                    _print_labels(table)
+                    _print_labels(filter_labels(table, only_labelled=only_labelled, categories=category))
     except TaxonomyError as exc:
         _fail(exc)
 
 
 def _print_labels(table) -> None:
-    from rich.table import Table
+    from .readable import terminal_table
 
-    if table.empty:
-        return
-    view = Table(title=str(table["doc"].iloc[0]), show_lines=False)
-    for column in ("sentence_id", "labels", "stance", "text"):
-        view.add_column(column, overflow="fold")
-    for row in table.itertuples(index=False):
-        view.add_row(str(row.sentence_id), row.labels or "-", row.stance or "", row.text)
-    _console().print(view)
+    if not table.empty:
+        console = _console()
+        console.print(terminal_table(table, title=str(table["doc"].iloc[0]), width=console.width))
+
+
+class _warnings_to_stderr:
+    """Print the library's spreadsheet warnings as `warning: …` lines on stderr."""
+
+    def __enter__(self):
+        import warnings
+
+        self._catch = warnings.catch_warnings(record=True)
+        self._seen = self._catch.__enter__()
+        warnings.simplefilter("always")
+
+    def __exit__(self, *exc):
+        self._catch.__exit__(*exc)
+        for item in self._seen:
+            typer.echo(f"warning: {item.message}", err=True)
+        return False
 
 
 @app.command()

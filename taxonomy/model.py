@@ -34,11 +34,12 @@ from .errors import TaxonomyError
 from .features import add_context, build_features
 from .normalise import normalise_text
 from .output import default_file_mode
+from .readable import chinese_labels, near_threshold
 from .reading import expand_paths
 from .split import split_sentences
 
 SENTENCE_COLUMNS = ["doc", "sentence_id", "start", "end", "text"]
-OUTPUT_COLUMNS = SENTENCE_COLUMNS + ["labels", "stance"]
+OUTPUT_COLUMNS = SENTENCE_COLUMNS + ["labels", "labels_zh", "stance", "check"]
 
 TRUSTED_TYPES = [
     "taxonomy.features.JiebaSegmenter",
@@ -193,7 +194,9 @@ class TaxonomyModel:
         chosen = proba >= self.pipeline.named_steps["classifier"].thresholds_
         cats = np.array(self.categories, dtype=object)
         out["labels"] = ["|".join(cats[row]) for row in chosen]
+        out["labels_zh"] = chinese_labels(out["labels"])
         out["stance"] = np.where(chosen.any(axis=1), stance, "")
+        out["check"] = near_threshold(proba, self.pipeline.named_steps["classifier"].thresholds_)
         probs = pd.DataFrame(np.round(proba, 4), columns=self.probability_columns)
         return pd.concat([out, probs], axis=1)
 

@@ -33,8 +33,9 @@ def test_label_to_csv_has_the_contract_columns(tiny_model_path, tmp_path):
     result = run("label", SPEECH, "-o", out, "--model", tiny_model_path)
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
-    assert list(table.columns[:7]) == ["doc", "sentence_id", "start", "end", "text", "labels", "stance"]
-    assert len(table.columns) == 7 + 15 and table.columns[7] == "p_formalism"
+    assert list(table.columns[:9]) == ["doc", "sentence_id", "start", "end", "text", "labels", "labels_zh", "stance",
+                                       "check"]
+    assert len(table.columns) == 9 + 15 and table.columns[9] == "p_formalism"
     assert table["doc"].eq(SPEECH.name).all() and len(table) > 50
 
 
