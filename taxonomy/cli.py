@@ -126,14 +126,16 @@ class _warnings_to_stderr:
 def explain(
     text: str = typer.Argument(..., help="A sentence or passage, or the path of a speech file."),
     model_path: Optional[Path] = ModelOption,
-    top: int = typer.Option(5, "--top", "-n", help="Features to show per label."),
+    top: int = typer.Option(12, "--top", "-n", help="Features weighed per label before they are mapped to words."),
 ) -> None:
-    """Show why each sentence got its labels: the words and n-grams that weighed most.
+    """Show each labelled sentence with the words that drove its labels (in bold) and their weights.
+
+    Context features (the previous or next sentence, the section heading) are listed
+    as context. Function words (不, 的, 不能 …) are never given as reasons.
 
     Example: taxonomy explain "有的干部遇到矛盾绕道走，碰到问题向上推。"
     """
-    from rich.table import Table
-
+    from .explaining import explain_sentences, terminal_lines
     from .model import load_model
     from .reading import read_document
 
@@ -141,18 +143,15 @@ def explain(
         model = load_model(model_path)
         source = Path(text)
         raw = read_document(source) if len(text) < 4096 and source.suffix and source.is_file() else text
-        table = model.explain(raw, top=top)
+        explanations = explain_sentences(model, raw, top=top)
     except TaxonomyError as exc:
         _fail(exc)
-    if table.empty:
+    if not explanations:
         typer.echo("no sentence got a label")
         return
-    view = Table(show_lines=False)
-    for column in ("sentence_id", "category", "probability", "feature", "contribution"):
-        view.add_column(column, overflow="fold")
-    for row in table.itertuples(index=False):
-        view.add_row(str(row.sentence_id), row.category, f"{row.probability:.2f}", row.feature, f"{row.contribution:.3f}")
-    _console().print(view)
+    console = _console()
+    for line in terminal_lines(explanations):
+        console.print(line)
 
 
 @app.command()
