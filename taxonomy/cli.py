@@ -155,6 +155,31 @@ def explain(
 
 
 @app.command()
+def report(
+    paths: list[Path] = typer.Argument(..., help="Speech files (.txt .docx .pdf .html) or folders."),
+    output: Path = typer.Option(..., "--output", "-o", help="The report: .html (one self-contained page) or .xlsx."),
+    model_path: Optional[Path] = ModelOption,
+    force: bool = ForceOption,
+) -> None:
+    """A report a colleague can read: each speech with its labelled sentences highlighted.
+
+    .html: one page with no external assets (open it in any browser); .xlsx: a summary
+    sheet with a chart, then a formatted sheet per speech.
+
+    Example: taxonomy report data/raw -o out/report.html
+    """
+    from .htmlreport import write_report
+    from .model import load_model
+
+    try:
+        with _warnings_to_stderr():
+            write_report(load_model(model_path), paths, output, overwrite=force)
+    except TaxonomyError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {output}", err=True)
+
+
+@app.command()
 def summary(
     paths: list[Path] = typer.Argument(..., help="Speech files or folders."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to .csv, .xlsx, .jsonl or .parquet."),
@@ -318,6 +343,8 @@ def data_check(data: Optional[Path] = DataOption) -> None:
     report = check_labelled(data or config.labelled_dir())
     for line in report.summary_lines():
         typer.echo(line)
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if report.problems:
         for problem in report.problems:
             typer.echo(problem, err=True)

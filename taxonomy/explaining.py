@@ -14,7 +14,8 @@ A feature made only of function words and punctuation (:data:`FUNCTION_WORDS`: �
 了 是 在 和 有 也 都 要 能 不能 有的 …) is dropped: it tells a reader nothing. Spans that
 overlap or touch are merged; a merged span's weight is the sum of its features'
 contributions (log-odds). Punctuation at the edges of a span is left out, and a span
-of a single character is dropped: a lone character (推, 少) does not read as a reason.
+of a single character is dropped (a lone character such as 推 or 少 does not read as
+a reason), and so is a span weighing less than :data:`MIN_WEIGHT` (0.5).
 
 Examples
 --------
@@ -37,6 +38,8 @@ from .lexicon import packaged_expressions
 
 TOP_FEATURES = 12
 MIN_SPAN = 2
+# Merged spans weighing less than this (log-odds) are noise, not reasons.
+MIN_WEIGHT = 0.5
 # Function words: a feature made only of these (and punctuation) is never shown as a reason.
 FUNCTION_WORDS = frozenset(
     "不 的 了 是 在 和 有 也 都 要 能 不能 不要 没有 就 对 把 被 从 向 与 及 并 等 中 上 下 这 那 个 着 过 地 得 之 而 或 "
@@ -138,7 +141,8 @@ def sentence_spans(text: str, contributions) -> tuple[list[Span], tuple[tuple[st
             if not is_function_only(text[start:end]):
                 pieces.append((start, end, float(weight), category, feature))
     merged = merge([Span(start, end, weight, (category,), (feature,)) for start, end, weight, category, feature in pieces])
-    return [span for span in (_trim(text, s) for s in merged) if span.end - span.start >= MIN_SPAN], tuple(context)
+    return [span for span in (_trim(text, s) for s in merged) if span.end - span.start >= MIN_SPAN
+            and span.weight >= MIN_WEIGHT], tuple(context)
 
 
 def _is_mark(ch: str) -> bool:

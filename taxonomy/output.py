@@ -33,6 +33,8 @@ import os
 import tempfile
 import warnings
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -170,6 +172,35 @@ def default_file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+@contextmanager
+def atomic_output(path: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
+    """A temporary path beside ``path`` that is renamed onto it when the block succeeds.
+
+    An existing ``path`` is an error unless ``overwrite``; on any failure the
+    temporary file is removed and ``path`` is untouched.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "page.html"
+    >>> with atomic_output(out) as tmp:
+    ...     _ = tmp.write_text("<p>同志们</p>", encoding="utf-8")
+    >>> out.read_text(encoding="utf-8")
+    '<p>同志们</p>'
+    """
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise TaxonomyError(f"{path}: already exists (use --force to replace it)")
+    if not path.parent.is_dir():
+        raise TaxonomyError(f"{path}: folder {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, default_file_mode())
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def write_table(table: pd.DataFrame, path: str | Path, *, overwrite: bool = False) -> Path:

@@ -165,3 +165,60 @@ def legend_sheet(book, title: str = "图例") -> None:
     sheet.append([])
     sheet.append([safe.cell("需复核"), safe.cell("True: 某一类别的概率接近其阈值，请人工核对")])
     sheet.append([safe.cell("立场"), safe.cell("问题 = 指出问题；整治 = 提出纠治措施")])
+
+
+REPORT_COLUMNS = ["sentence_id", "text", "labels_zh", "stance", "check", "labels"]
+
+
+def write_report_workbook(speeches, path) -> list[str]:
+    """A formatted workbook of labelled speeches; returns the warnings about changed cells.
+
+    Sheets: ``汇总`` (per speech, category and family: the frequency table of
+    :func:`taxonomy.report.summarise`, with a bar chart of labelled sentences per
+    category and speech), ``按类别`` (the chart's data), one sheet per speech
+    (names made valid and unique, at most 31 characters) with Chinese column labels
+    and rows in their family's colour, and ``图例``.
+
+    ``speeches`` are :class:`taxonomy.htmlreport.SpeechReport` (``doc`` and ``table``).
+    """
+    import pandas as pd
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    from .categories import load_categories
+    from .report import summarise
+
+    book = Workbook(write_only=True)
+    taken = {"汇总", "按类别", "图例"}
+    titles = [cells.sheet_title(s.doc, taken) for s in speeches]
+    summary = summarise(pd.concat([s.table for s in speeches], ignore_index=True))
+    summary_sheet = FormattedSheet(book, "汇总", list(summary.columns), chinese=True)
+    for row in summary.itertuples(index=False):
+        summary_sheet.append(row)
+    categories = load_categories()
+    pivot_columns = ["name_zh"] + titles
+    pivot = FormattedSheet(book, "按类别", pivot_columns, chinese=True, safe=summary_sheet.safe)
+    for c in categories:
+        totals = [sum(c.id in str(x).split("|") for x in s.table["labels"].fillna("")) for s in speeches]
+        pivot.append([c.name_zh] + totals)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "各类别被标注的句数"
+    chart.y_axis.title = "句数"
+    chart.height, chart.width = 12, 22
+    chart.add_data(Reference(pivot.sheet, min_col=2, max_col=1 + len(titles), min_row=1, max_row=1 + len(categories)),
+                   titles_from_data=True)
+    chart.set_categories(Reference(pivot.sheet, min_col=1, min_row=2, max_row=1 + len(categories)))
+    summary_sheet.sheet.add_chart(chart, "L2")
+    sheets = [summary_sheet, pivot]
+    for speech, title in zip(speeches, titles):
+        sheet = FormattedSheet(book, title, REPORT_COLUMNS + [c for c in speech.table.columns if c.startswith("p_")],
+                               chinese=True, safe=summary_sheet.safe)
+        for row in speech.table.to_dict(orient="records"):
+            sheet.append(row)
+        sheets.append(sheet)
+    legend_sheet(book)
+    for sheet in sheets:
+        sheet.close()
+    book.save(str(path))
+    return summary_sheet.safe.warnings(str(path))

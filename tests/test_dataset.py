@@ -85,3 +85,19 @@ def test_project_labelled_data_passes_the_check_with_the_issue_counts():
         assert counter["problem"] + counter["remedy"] >= 100, cat
         assert counter["problem"] and counter["remedy"], cat
         assert report.implicit[cat] >= 1 / 3, cat
+
+
+def test_spreadsheet_unsafe_text_is_a_warning_not_a_problem(tmp_path):
+    write(tmp_path / "a.csv", [
+        ["a", "s", '=HYPERLINK("http://x","click here")', "", ""],
+        ["b", "s", "有的干部推诿\x01扯皮。", "buck_passing", "problem"],
+        ["c", "s", "-有的科室让企业来回跑。", "buck_passing", "problem"],
+        ["d", "s", "今年新增市场主体一万户，比上年多一千户。", "", ""],
+    ])
+    report = check_labelled(tmp_path)
+    assert report.ok, report.problems
+    assert report.warnings == [
+        "a.csv:2: text starts with = + - or @ (a spreadsheet may read it as a formula)",
+        "a.csv:3: text holds control characters",
+        "a.csv:4: text starts with = + - or @ (a spreadsheet may read it as a formula)",
+    ]
