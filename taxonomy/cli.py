@@ -69,7 +69,7 @@ def label(
     stance, check (close to a threshold: worth a look), then p_<id> for every
     category. Without -o a table that fits the terminal is printed.
 
-    Example: taxonomy label data/raw/000_a0a5117793308a47.txt -o out/labels.xlsx --only-labelled
+    Example: taxonomy label data/raw/000_a0a5117793308a47.txt -o labels.xlsx --only-labelled
     """
     from .labelling import label_stream
     from .model import load_model
@@ -166,7 +166,7 @@ def report(
     .html: one page with no external assets (open it in any browser); .xlsx: a summary
     sheet with a chart, then a formatted sheet per speech.
 
-    Example: taxonomy report data/raw -o out/report.html
+    Example: taxonomy report data/raw -o report.html
     """
     from .htmlreport import write_report
     from .model import load_model

@@ -18,8 +18,8 @@ Examples
 --------
 >>> import taxonomy
 >>> model = taxonomy.load_model()                                                  # doctest: +SKIP
->>> write_report(model, ["data/raw/000_a0a5117793308a47.txt"], "out/report.html")  # doctest: +SKIP
-PosixPath('out/report.html')
+>>> write_report(model, ["data/raw/000_a0a5117793308a47.txt"], "report.html")  # doctest: +SKIP
+PosixPath('report.html')
 """
 
 from __future__ import annotations

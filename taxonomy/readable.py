@@ -143,7 +143,7 @@ def write_labels(model, files, output, *, overwrite: bool = False, jobs: int = 1
     Like :func:`taxonomy.labelling.label_to_file` (streaming, atomic, format by
     extension) with the filters of :func:`filter_labels`; returns the rows written.
 
-    >>> write_labels(model, expand_paths(["data/raw"]), "out/problems.xlsx", only_labelled=True)  # doctest: +SKIP
+    >>> write_labels(model, expand_paths(["data/raw"]), "problems.xlsx", only_labelled=True)  # doctest: +SKIP
     96
     """
     from .labelling import label_stream
