@@ -94,18 +94,23 @@ def label(
     force: bool = ForceOption,
     jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for many files: 1 to the number of cores, -1 = all cores."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first unreadable file (default: report it, skip it, go on)."),
+    only_labelled: bool = typer.Option(False, "--only-labelled", help="Keep only sentences with a label."),
+    category: list[str] = typer.Option([], "--category", "-c", help="Keep only sentences with this category id (repeatable)."),
+    chinese_header: bool = typer.Option(False, "--chinese-header", help="Chinese column labels in .xlsx output."),
 ) -> None:
     """Label every sentence of the speeches: one row per sentence.
 
-    Columns: doc, sentence_id, start, end, text, labels, stance, then p_<id> for
-    every category. Without -o a readable table is printed. An unreadable file is
-    reported on stderr and skipped; the exit status is then 3 (0 when every file was
-    labelled, 2 on an error that stops the run).
+    Columns: doc, sentence_id, start, end, text, labels, labels_zh (Chinese names),
+    stance, check (close to a threshold: worth a look), then p_<id> for every
+    category. Without -o a table that fits the terminal is printed. An unreadable
+    file is reported on stderr and skipped; the exit status is then 3 (0 when every
+    file was labelled, 2 on an error that stops the run or when no file was readable).
 
-    Example: taxonomy label data/raw/000_a0a5117793308a47.txt -o out/labels.csv
+    Example: taxonomy label data/raw/000_a0a5117793308a47.txt -o out/labels.xlsx --only-labelled
     """
     from .labelling import label_stream, label_to_file, resolve_jobs
     from .model import load_model
+    from .readable import check_categories, filter_labels
     from .reading import expand_paths
 
     skipped = []
@@ -122,15 +127,19 @@ def label(
         if not files:
             raise TaxonomyError(f"{', '.join(map(str, paths))}: no supported speech files found")
         model = load_model(model_path)
+        check_categories(category, model.categories)
         with _progress(len(files)) as progress:
             task = progress.add_task("labelling", total=len(files))
             if output is not None:
-                run = label_to_file(model, files, output, overwrite=force, jobs=jobs, strict=strict, on_document=report)
+                with _warnings_to_stderr():
+                    run = label_to_file(model, files, output, overwrite=force, jobs=jobs, strict=strict,
+                                        on_document=report, only_labelled=only_labelled, categories=category,
+                                        chinese_header=chinese_header)
                 typer.echo(f"wrote {run.sentences} sentences from {run.documents} file(s) to {output}", err=True)
             else:
                 for part in label_stream(model, files, jobs=jobs, strict=strict, on_document=report):
                     if part.table is not None:
-                        _print_labels(part.table)
+                        _print_labels(filter_labels(part.table, only_labelled=only_labelled, categories=category))
     except TaxonomyError as exc:
         _fail(exc)
     if skipped:
@@ -139,16 +148,28 @@ def label(
 
 
 def _print_labels(table) -> None:
-    from rich.table import Table
+    from .readable import terminal_table
 
-    if table.empty:
-        return
-    view = Table(title=str(table["doc"].iloc[0]), show_lines=False)
-    for column in ("sentence_id", "labels", "stance", "text"):
-        view.add_column(column, overflow="fold")
-    for row in table.itertuples(index=False):
-        view.add_row(str(row.sentence_id), row.labels or "-", row.stance or "", row.text)
-    _console().print(view)
+    if not table.empty:
+        console = _console()
+        console.print(terminal_table(table, title=str(table["doc"].iloc[0]), width=console.width))
+
+
+class _warnings_to_stderr:
+    """Print the library's spreadsheet warnings as `warning: …` lines on stderr."""
+
+    def __enter__(self):
+        import warnings
+
+        self._catch = warnings.catch_warnings(record=True)
+        self._seen = self._catch.__enter__()
+        warnings.simplefilter("always")
+
+    def __exit__(self, *exc):
+        self._catch.__exit__(*exc)
+        for item in self._seen:
+            typer.echo(f"warning: {item.message}", err=True)
+        return False
 
 
 def _text_or_file(text: str) -> str:
@@ -168,31 +189,55 @@ def _text_or_file(text: str) -> str:
 def explain(
     text: str = typer.Argument(..., help="A sentence or passage, or the path of a speech file."),
     model_path: Optional[Path] = ModelOption,
-    top: int = typer.Option(5, "--top", "-n", help="Features to show per label."),
+    top: int = typer.Option(12, "--top", "-n", help="Features weighed per label before they are mapped to words."),
 ) -> None:
-    """Show why each sentence got its labels: the words and n-grams that weighed most.
+    """Show each labelled sentence with the words that drove its labels (in bold) and their weights.
+
+    Context features (the previous or next sentence, the section heading) are listed
+    as context. Function words (不, 的, 不能 …) are never given as reasons.
 
     Example: taxonomy explain "有的干部遇到矛盾绕道走，碰到问题向上推。"
     """
-    from rich.table import Table
-
+    from .explaining import explain_sentences, terminal_lines
     from .model import load_model
 
     try:
         raw = _text_or_file(text)
         model = load_model(model_path)
-        table = model.explain(raw, top=top)
+        explanations = explain_sentences(model, raw, top=top)
     except TaxonomyError as exc:
         _fail(exc)
-    if table.empty:
+    if not explanations:
         typer.echo("no sentence got a label")
         return
-    view = Table(show_lines=False)
-    for column in ("sentence_id", "category", "probability", "feature", "contribution"):
-        view.add_column(column, overflow="fold")
-    for row in table.itertuples(index=False):
-        view.add_row(str(row.sentence_id), row.category, f"{row.probability:.2f}", row.feature, f"{row.contribution:.3f}")
-    _console().print(view)
+    console = _console()
+    for line in terminal_lines(explanations):
+        console.print(line)
+
+
+@app.command()
+def report(
+    paths: list[Path] = typer.Argument(..., help="Speech files (.txt .docx .pdf .html) or folders."),
+    output: Path = typer.Option(..., "--output", "-o", help="The report: .html (one self-contained page) or .xlsx."),
+    model_path: Optional[Path] = ModelOption,
+    force: bool = ForceOption,
+) -> None:
+    """A report a colleague can read: each speech with its labelled sentences highlighted.
+
+    .html: one page with no external assets (open it in any browser); .xlsx: a summary
+    sheet with a chart, then a formatted sheet per speech.
+
+    Example: taxonomy report data/raw -o report.html
+    """
+    from .htmlreport import write_report
+    from .model import load_model
+
+    try:
+        with _warnings_to_stderr():
+            write_report(load_model(model_path), paths, output, overwrite=force)
+    except TaxonomyError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {output}", err=True)
 
 
 @app.command()
@@ -398,6 +443,8 @@ def data_check(data: Optional[Path] = DataOption) -> None:
     report = check_labelled(data or config.labelled_dir())
     for line in report.summary_lines():
         typer.echo(line)
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if report.problems:
         for problem in report.problems:
             typer.echo(problem, err=True)
@@ -427,16 +474,13 @@ def data_agreement(
     import json
 
     from . import config
-    from .model import _atomic_write
+    from .atomic import write_atomic
     from .reliability import agreement, agreement_lines
 
     try:
         result = agreement(data or config.labelled_dir(), second_pass, as_coded=as_coded)
         if output is not None:
-            if output.exists() and not force:
-                raise TaxonomyError(f"{output}: already exists (use --force to replace it)")
-            text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
-            _atomic_write(output, lambda handle: handle.write(text))
+            write_atomic(output, json.dumps(result, ensure_ascii=False, indent=2) + "\n", overwrite=force)
     except TaxonomyError as exc:
         _fail(exc)
     for line in agreement_lines(result):

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .categories import STANCES, load_categories
+from .cells import has_control, looks_like_formula
 
 COLUMNS = ("id", "source", "text", "labels", "stance")
 # Sources named like ``w3-p12`` are short written passages, dense in problems; every
@@ -58,6 +59,7 @@ class CheckReport:
     n_none: int = 0
     n_multi: int = 0
     implicit: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -178,7 +180,9 @@ def check_labelled(directory: str | Path, categories_path: str | Path | None = N
     Checked: unknown category ids, stance missing on a labelled sentence or
     present on a none sentence, unknown stance values, empty texts or ids,
     duplicate ids, duplicate and near-duplicate texts (character-trigram Jaccard
-    above 0.8) and the same text with conflicting labels.
+    above 0.8) and the same text with conflicting labels. Rows whose text
+    starts with ``= + - @`` or holds control characters are warnings
+    (:attr:`CheckReport.warnings`), not problems: such text is unsafe in a spreadsheet.
     """
     categories = load_categories(categories_path)
     known = {c.id for c in categories}
@@ -213,6 +217,11 @@ def check_labelled(directory: str | Path, categories_path: str | Path | None = N
             report.problems.append(f"{where}: stance {row.stance!r} on a none sentence")
         elif row.stance and row.stance not in STANCES:
             report.problems.append(f"{where}: unknown stance {row.stance!r} (use problem or remedy)")
+
+        if looks_like_formula(row.text):
+            report.warnings.append(f"{where}: text starts with = + - or @ (a spreadsheet may read it as a formula)")
+        if has_control(row.text):
+            report.warnings.append(f"{where}: text holds control characters")
 
     texts = [r.text for r in rows]
     for i, j, score in near_duplicate_pairs(texts):

@@ -24,7 +24,7 @@ Examples
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +34,7 @@ import pandas as pd
 from .documents import sentences_frame
 from .errors import TaxonomyError
 from .output import TableWriter
+from .readable import check_categories, filter_labels
 from .reading import read_document
 from .split import is_heading
 
@@ -202,21 +203,29 @@ def label_to_file(
     jobs: int = 1,
     strict: bool = False,
     on_document: Callable[[LabelledPart], None] | None = None,
+    only_labelled: bool = False,
+    categories: Sequence[str] = (),
+    chinese_header: bool = False,
 ) -> LabelRun:
     """Label ``files`` into ``output`` (format by extension) and say what was done.
+
+    ``only_labelled`` and ``categories`` keep only the rows they select
+    (:func:`taxonomy.readable.filter_labels`); ``chinese_header`` gives an ``.xlsx``
+    Chinese column labels.
 
     The output appears only when the run finishes: it is written to a temporary file
     beside it and renamed into place. Unreadable files are skipped and listed in
     :attr:`LabelRun.skipped` (with ``strict``, the first one raises and nothing is written);
     when no file at all can be read, that is an error and nothing is written.
     """
+    categories = check_categories(categories, model.categories)
     run = LabelRun()
-    with TableWriter(output, model.output_columns, overwrite=overwrite) as writer:
+    with TableWriter(output, model.output_columns, overwrite=overwrite, chinese_header=chinese_header) as writer:
         for part in label_stream(model, files, jobs=jobs, strict=strict, on_document=on_document):
             if part.error is not None:
                 run.skipped.append((part.path, part.error))
                 continue
-            writer.write(part.table)
+            writer.write(filter_labels(part.table, only_labelled=only_labelled, categories=categories))
             run.documents += int(part.final)
         if run.skipped and not run.documents:
             raise TaxonomyError(f"no file could be read: {run.skipped[0][1]}")  # nothing is written

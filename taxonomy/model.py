@@ -28,8 +28,9 @@ from . import config
 from .documents import SENTENCE_COLUMNS, sentences_frame
 from .errors import TaxonomyError
 from .persistence import load_pipeline, metadata_path, save_pipeline
+from .readable import chinese_labels, near_threshold
 
-OUTPUT_COLUMNS = SENTENCE_COLUMNS + ["labels", "stance"]
+OUTPUT_COLUMNS = SENTENCE_COLUMNS + ["labels", "labels_zh", "stance", "check"]
 EXPLAIN_COLUMNS = ["sentence_id", "text", "category", "probability", "feature", "contribution"]
 
 __all__ = ["TaxonomyModel", "load_model", "metadata_path", "OUTPUT_COLUMNS", "SENTENCE_COLUMNS", "sentences_frame"]
@@ -86,7 +87,9 @@ class TaxonomyModel:
         chosen = proba >= self.classifier.thresholds_
         cats = np.array(self.categories, dtype=object)
         out["labels"] = ["|".join(cats[row]) for row in chosen]
+        out["labels_zh"] = chinese_labels(out["labels"])
         out["stance"] = np.where(chosen.any(axis=1), stance, "")
+        out["check"] = near_threshold(proba, self.classifier.thresholds_)
         probs = pd.DataFrame(np.round(proba, 4), columns=self.probability_columns)
         return pd.concat([out, probs], axis=1)
 

@@ -5,6 +5,17 @@
 target folder, which is renamed into place only when everything was written; an
 existing file is never replaced unless ``overwrite=True``.
 
+Spreadsheets are safe and faithful: in ``.xlsx`` a cell that begins with ``= + - @``
+(after whitespace) is stored as text, never as a formula; control characters that
+an ``.xlsx`` cannot hold are removed and cells over Excel's 32,767 characters are cut
+with a visible ``…[cut]`` (see :mod:`taxonomy.workbook`). In ``.csv`` such cells get
+the usual leading apostrophe (``'=1+2``); long cells are kept whole. ``.jsonl`` and
+``.parquet`` keep the text unchanged. Every change is reported once per file and
+kind as a :class:`SpreadsheetWarning` (and kept in :attr:`TableWriter.warnings`).
+The ``.xlsx`` sheet is formatted: frozen bold header with a filter, column widths,
+wrapped text, rows of a labelled table filled with their family's colour and a
+legend sheet (:mod:`taxonomy.workbook`).
+
 Examples
 --------
 >>> import pandas as pd, tempfile, pathlib
@@ -18,15 +29,22 @@ Examples
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+import sys
+import warnings
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
+from . import cells
+from .atomic import check_target, temporary_beside
 from .errors import TaxonomyError
 
 FORMATS = (".csv", ".xlsx", ".jsonl", ".parquet")
+
+
+class SpreadsheetWarning(UserWarning):
+    """A cell was changed (or will be cut by Excel) to keep a spreadsheet safe."""
 
 
 def output_format(path: str | Path) -> str:
@@ -48,17 +66,24 @@ class TableWriter:
         The columns, in order, of every table written.
     overwrite : bool, default False
         Replace an existing file. Without it an existing file is an error.
+    chinese_header : bool, default False
+        In ``.xlsx``, show Chinese column labels (句子, 类别 …) and stances (问题, 整治).
+    sheet : str, default "labels"
+        The ``.xlsx`` sheet name.
     """
 
-    def __init__(self, path: str | Path, columns: list[str], *, overwrite: bool = False):
+    def __init__(self, path: str | Path, columns: list[str], *, overwrite: bool = False, chinese_header: bool = False,
+                 sheet: str = "labels"):
         self.path = Path(path)
         self.format = output_format(self.path)
         self.columns = list(columns)
-        if self.path.exists() and not overwrite:
-            raise TaxonomyError(f"{self.path}: already exists (use --force to replace it)")
-        if not self.path.parent.is_dir():
-            raise TaxonomyError(f"{self.path}: folder {self.path.parent} does not exist")
+        self.overwrite = overwrite
+        check_target(self.path, overwrite=overwrite)
         self.rows = 0
+        self.chinese_header = chinese_header
+        self.sheet_name = sheet
+        self.warnings: list[str] = []
+        self._csv_changes: Counter = Counter()
         self._tmp = None
         self._handle = None
         self._sheet = None
@@ -66,9 +91,8 @@ class TableWriter:
         self._parquet = None
 
     def __enter__(self):
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-        os.close(fd)
-        self._tmp = Path(tmp)
+        self._target = temporary_beside(self.path, overwrite=self.overwrite)
+        self._tmp = self._target.__enter__()
         if self.format == ".csv":
             self._handle = self._tmp.open("w", encoding="utf-8-sig", newline="")
             pd.DataFrame(columns=self.columns).to_csv(self._handle, index=False)
@@ -77,22 +101,25 @@ class TableWriter:
         elif self.format == ".xlsx":
             from openpyxl import Workbook
 
+            from .workbook import FormattedSheet, legend_sheet
+
             self._book = Workbook(write_only=True)
-            self._sheet = self._book.create_sheet("labels")
-            self._sheet.append(self.columns)
+            self._sheet = FormattedSheet(self._book, self.sheet_name, self.columns, chinese=self.chinese_header)
+            if "labels" in self.columns:
+                legend_sheet(self._book)
         return self
 
     def write(self, table: pd.DataFrame) -> None:
         """Append ``table`` (its columns are reordered to :attr:`columns`)."""
         table = table.reindex(columns=self.columns)
         if self.format == ".csv":
-            table.to_csv(self._handle, index=False, header=False)
+            _csv_safe_table(table, self._csv_changes).to_csv(self._handle, index=False, header=False)
         elif self.format == ".jsonl":
             for record in table.to_dict(orient="records"):
                 self._handle.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
         elif self.format == ".xlsx":
             for row in table.itertuples(index=False):
-                self._sheet.append([_cell(v) for v in row])
+                self._sheet.append(row)
         elif self.format == ".parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -110,6 +137,8 @@ class TableWriter:
                 self._handle.close()
             if self.format == ".xlsx" and self._book is not None:
                 if exc_type is None:
+                    self._sheet.close()
+                    self.warnings = self._sheet.safe.warnings(str(self.path))
                     self._book.save(str(self._tmp))
                 else:
                     self._book.close()
@@ -122,19 +151,15 @@ class TableWriter:
                 elif self._parquet is not None:
                     self._parquet.close()
             if exc_type is None:
-                os.chmod(self._tmp, default_file_mode())
-                os.replace(self._tmp, self.path)
-        finally:
-            if self._tmp is not None and self._tmp.exists():
-                self._tmp.unlink()
+                self.warnings += [f"{self.path}: {n} {_CSV_WARNINGS[k]}" for k, n in sorted(self._csv_changes.items()) if n]
+        except BaseException:
+            self._target.__exit__(*sys.exc_info())  # removes the temporary file
+            raise
+        self._target.__exit__(exc_type, exc, tb)  # renames into place, or removes on error
+        if exc_type is None:
+            for message in self.warnings:
+                warnings.warn(message, SpreadsheetWarning, stacklevel=2)
         return False
-
-
-def default_file_mode() -> int:
-    """The mode an ordinary new file gets (0o666 less the umask); temporary files start at 0o600."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def write_table(table: pd.DataFrame, path: str | Path, *, overwrite: bool = False) -> Path:
@@ -144,10 +169,26 @@ def write_table(table: pd.DataFrame, path: str | Path, *, overwrite: bool = Fals
     return Path(path)
 
 
-def _cell(value):
-    if hasattr(value, "item"):
-        return value.item()
-    return value
+_CSV_WARNINGS = {
+    "formula": "cell(s) that begin with = + - or @ were escaped with a leading apostrophe",
+    "long": f"cell(s) are longer than Excel's {cells.EXCEL_CELL_LIMIT:,} characters: Excel cuts them on opening",
+}
+
+
+def _csv_safe_table(table: pd.DataFrame, changes: Counter) -> pd.DataFrame:
+    """``table`` with formula-like text cells escaped for a spreadsheet, counting changes."""
+    out = table
+    for column in table.columns:
+        values = table[column]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue
+        risky = int(values.map(lambda v: isinstance(v, str) and cells.looks_like_formula(v)).sum())
+        changes["long"] += int(values.map(lambda v: isinstance(v, str) and len(v) > cells.EXCEL_CELL_LIMIT).sum())
+        if risky:
+            out = out.copy() if out is table else out
+            out[column] = values.map(lambda v: cells.csv_safe(v) if isinstance(v, str) else v)
+            changes["formula"] += risky
+    return out
 
 
 def _json_default(value):

@@ -33,8 +33,9 @@ def test_label_to_csv_has_the_contract_columns(tiny_model_path, tmp_path):
     result = run("label", SPEECH, "-o", out, "--model", tiny_model_path)
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
-    assert list(table.columns[:7]) == ["doc", "sentence_id", "start", "end", "text", "labels", "stance"]
-    assert len(table.columns) == 7 + 15 and table.columns[7] == "p_formalism"
+    assert list(table.columns[:9]) == ["doc", "sentence_id", "start", "end", "text", "labels", "labels_zh", "stance",
+                                       "check"]
+    assert len(table.columns) == 9 + 15 and table.columns[9] == "p_formalism"
     assert table["doc"].eq(SPEECH.name).all() and len(table) > 50
 
 
@@ -57,7 +58,7 @@ def test_label_folder_with_two_jobs_matches_one_job(tiny_model_path, tmp_path):
 def test_label_prints_a_table_without_output(tiny_model_path):
     result = run("label", SPEECH, "-m", tiny_model_path)
     assert result.exit_code == 0
-    assert "同志们" in result.output and "sentence_id" in result.output
+    assert "同志们" in result.output and "句子" in result.output and "立场" in result.output
 
 
 def test_refuses_to_overwrite_and_keeps_the_file(tiny_model_path, tmp_path):
@@ -167,7 +168,7 @@ def test_python_dash_m_entry_point():
 def test_explain_command(tiny_model_path):
     result = run("explain", "有的部门推来推去，群众来回跑了五趟。", "-m", tiny_model_path)
     assert result.exit_code == 0, result.output
-    assert "buck_passing" in result.output and "contribution" in result.output
+    assert "[0] 有的部门推来推去，群众来回跑了五趟。" in result.output and "推诿扯皮 1.00" in result.output
     nothing = run("explain", "今年新增市场主体。", "-m", tiny_model_path)
     assert nothing.exit_code == 0
 
@@ -202,3 +203,68 @@ def test_data_agreement_says_what_it_compares_with(tmp_path):
     assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["overall"]["n_sentences"] == 400
     again = run("data", "agreement", round2, "-o", tmp_path / "a.json")
     assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_label_filters_and_unknown_category(tiny_model_path, tmp_path):
+    out = tmp_path / "labels.csv"
+    assert run("label", SPEECH, "-o", out, "-m", tiny_model_path, "--only-labelled").exit_code == 0
+    table = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
+    assert len(table) > 0 and table["labels"].ne("").all() and table["labels_zh"].ne("").all()
+    only = tmp_path / "bp.csv"
+    assert run("label", SPEECH, "-o", only, "-m", tiny_model_path, "-c", "buck_passing").exit_code == 0
+    bp = pd.read_csv(only, encoding="utf-8-sig", keep_default_na=False)
+    assert 0 < len(bp) < len(table) and bp["labels"].str.contains("buck_passing").all()
+    result = run("label", SPEECH, "-m", tiny_model_path, "--category", "nope")
+    assert result.exit_code == 2 and "unknown category id nope (valid: formalism, fraud" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_label_terminal_view_fits_80_columns(tiny_model_path):
+    from rich.cells import cell_len
+
+    result = runner.invoke(app, ["label", str(SPEECH), "-m", str(tiny_model_path)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80 and any("…" in line for line in lines)
+    assert "句子" in lines[1] and any("推诿扯皮" in line for line in lines)
+
+
+def test_label_xlsx_is_formatted_and_warns_on_unsafe_cells(tiny_model_path, tmp_path):
+    from openpyxl import load_workbook
+
+    speech = tmp_path / "=1+2.txt"
+    speech.write_text('同志们：\n=HYPERLINK("http://x","click here")\n有的科室推诿扯皮。', encoding="utf-8")
+    out = tmp_path / "labels.xlsx"
+    result = run("label", speech, "-o", out, "-m", tiny_model_path, "--chinese-header")
+    assert result.exit_code == 0 and "warning: " in result.output and "written as text, not formulas" in result.output
+    sheet = load_workbook(out)["labels"]
+    assert sheet["A1"].value == "文件" and sheet["A1"].font.b and sheet.freeze_panes == "A2"
+    assert sheet["A2"].value == "=1+2.txt" and sheet["A2"].data_type == "s"
+
+
+def test_report_command_html_and_xlsx(tiny_model_path, tmp_path):
+    html = tmp_path / "report.html"
+    result = run("report", SPEECH, "-o", html, "-m", tiny_model_path)
+    assert result.exit_code == 0, result.output
+    assert "图例" in html.read_text(encoding="utf-8")
+    again = run("report", SPEECH, "-o", html, "-m", tiny_model_path)
+    assert again.exit_code == 2 and "already exists" in again.output
+    assert run("report", SPEECH, "-o", html, "-m", tiny_model_path, "--force").exit_code == 0
+    assert run("report", SPEECH, "-o", tmp_path / "r.xlsx", "-m", tiny_model_path).exit_code == 0
+    bad = run("report", SPEECH, "-o", tmp_path / "r.txt", "-m", tiny_model_path)
+    assert bad.exit_code == 2 and bad.output.startswith("error: ") and "unsupported report format .txt" in bad.output
+
+
+def test_explain_shows_the_sentence_and_no_function_words(tiny_model_path):
+    result = run("explain", "有的科室推诿扯皮，让企业来回跑。", "-m", tiny_model_path)
+    assert result.exit_code == 0
+    assert "[0] 有的科室推诿扯皮，让企业来回跑。" in result.output and "推诿扯皮 " in result.output
+    reasons = result.output.splitlines()[1]
+    assert "char:" not in reasons and "word:" not in reasons and "(不" not in reasons
+
+
+def test_data_check_warns_on_spreadsheet_unsafe_text(tiny_corpus):
+    with (tiny_corpus / "tiny.csv").open("a", encoding="utf-8") as handle:
+        handle.write('t-999,p9,"=HYPERLINK(""http://x"",""x"")",,\n')
+    result = run("data", "check", "--data", tiny_corpus)
+    assert result.exit_code == 0 and "warning: tiny.csv:38: text starts with = + - or @" in result.output

@@ -91,3 +91,19 @@ def test_a_pair_exactly_at_the_near_duplicate_threshold_is_not_flagged():
     # 4 shared trigrams of 5: Jaccard exactly 0.8, which is not above it
     assert near_duplicate_pairs(["甲乙丙丁戊己庚", "甲乙丙丁戊己"], threshold=0.8) == []
     assert near_duplicate_pairs(["甲乙丙丁戊己庚", "甲乙丙丁戊己"], threshold=0.79)[0][:2] == (0, 1)
+
+
+def test_spreadsheet_unsafe_text_is_a_warning_not_a_problem(tmp_path):
+    write(tmp_path / "a.csv", [
+        ["a", "s", '=HYPERLINK("http://x","click here")', "", ""],
+        ["b", "s", "有的干部推诿\x01扯皮。", "buck_passing", "problem"],
+        ["c", "s", "-有的科室让企业来回跑。", "buck_passing", "problem"],
+        ["d", "s", "今年新增市场主体一万户，比上年多一千户。", "", ""],
+    ])
+    report = check_labelled(tmp_path)
+    assert report.ok, report.problems
+    assert report.warnings == [
+        "a.csv:2: text starts with = + - or @ (a spreadsheet may read it as a formula)",
+        "a.csv:3: text holds control characters",
+        "a.csv:4: text starts with = + - or @ (a spreadsheet may read it as a formula)",
+    ]
