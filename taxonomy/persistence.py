@@ -17,7 +17,7 @@ Examples
 >>> check_pipeline(tampered, build_pipeline())
 Traceback (most recent call last):
 ...
-taxonomy.errors.TaxonomyError: model parameter features.words.tfidf.token_pattern is '(a+)+$', not '(?u)\\\\S+' as this version writes
+taxonomy.errors.TaxonomyError: model parameter pipeline.features.words.tfidf.token_pattern is '(a+)+$', not '(?u)\\\\S+' as this version writes
 """
 
 from __future__ import annotations

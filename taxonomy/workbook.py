@@ -16,6 +16,7 @@ Examples
 >>> sheet.close()
 >>> sheet.safe.changed["formula"]
 1
+>>> import io; book.save(io.BytesIO())
 """
 
 from __future__ import annotations
