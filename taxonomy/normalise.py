@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -96,6 +97,7 @@ _STANDS_ALONE = re.compile(
 _WRAPPED_SHARE = 0.5
 _WRAP_TOLERANCE = 0.1
 _FIELD_LABEL = re.compile(r"^[^\s，。：:]{2,6}[：:]")
+_EDGE = 256  # characters of a paragraph's start and end that the joining rules look at
 
 
 def _ends_sentence(line: str) -> bool:
@@ -104,16 +106,17 @@ def _ends_sentence(line: str) -> bool:
 
 def _wrap_width(lines: list[str]) -> int | None:
     """The wrap width of a hard-wrapped text, or ``None`` when the text is not wrapped."""
-    open_lengths = [len(line) for line in lines if not _ends_sentence(line) and len(line) >= 10]
+    open_lengths = sorted(len(line) for line in lines if len(line) >= 10 and not _ends_sentence(line))
     if len(open_lengths) < 3:
         return None
+
+    def near(n: int) -> int:  # open lines within the tolerance of length n
+        return bisect_right(open_lengths, n + _WRAP_TOLERANCE * n) - bisect_left(open_lengths, n - _WRAP_TOLERANCE * n)
+
     # the wrap width: the length shared (within the tolerance) by the most open lines
-    width, near = max(
-        ((n, sum(1 for m in open_lengths if abs(m - n) <= _WRAP_TOLERANCE * n)) for n in set(open_lengths)),
-        key=lambda pair: (pair[1], pair[0]),
-    )
-    wrapped = near >= 3 and near >= _WRAPPED_SHARE * len(open_lengths) and near >= 0.2 * len(lines)
-    return max(m for m in open_lengths if abs(m - width) <= _WRAP_TOLERANCE * width) if wrapped else None
+    width, count = max(((n, near(n)) for n in set(open_lengths)), key=lambda pair: (pair[1], pair[0]))
+    wrapped = count >= 3 and count >= _WRAPPED_SHARE * len(open_lengths) and count >= 0.2 * len(lines)
+    return open_lengths[bisect_right(open_lengths, width + _WRAP_TOLERANCE * width) - 1] if wrapped else None
 
 
 def reflow(text: str) -> str:
@@ -135,21 +138,26 @@ def reflow(text: str) -> str:
     if len(lines) < 2:
         return text
     width = _wrap_width(lines)
-    out = [lines[0]]
+    # paragraphs as lists of lines, each with its first and last characters and its length,
+    # so that joining many lines costs time in proportion to the text, not to its square
+    paragraphs: list[list[str]] = [[lines[0]]]
+    head, tail, length = lines[0][:_EDGE], lines[0][-_EDGE:], len(lines[0])
     for line in lines[1:]:
-        previous = out[-1]
         joins = False
         starts_alone = _STANDS_ALONE.match(line) or _FIELD_LABEL.match(line)
-        if previous and line and not starts_alone and not _ends_sentence(previous):
-            if previous.endswith(_MID_SENTENCE_END):
-                joins = not _STANDS_ALONE.match(previous) or len(previous) > 12
-            elif width is not None and len(previous) >= (1 - 2 * _WRAP_TOLERANCE) * width:
+        if length and line and not starts_alone and not _ends_sentence(tail):
+            if tail.endswith(_MID_SENTENCE_END):
+                joins = not _STANDS_ALONE.match(head) or length > 12
+            elif width is not None and length >= (1 - 2 * _WRAP_TOLERANCE) * width:
                 joins = True
         if joins:
-            out[-1] = previous + line
+            paragraphs[-1].append(line)
+            head = head if len(head) >= _EDGE else (head + line)[:_EDGE]
+            tail, length = (tail + line)[-_EDGE:], length + len(line)
         else:
-            out.append(line)
-    return "\n".join(out)
+            paragraphs.append([line])
+            head, tail, length = line[:_EDGE], line[-_EDGE:], len(line)
+    return "\n".join("".join(paragraph) for paragraph in paragraphs)
 
 
 @lru_cache(maxsize=1)
