@@ -1,16 +1,20 @@
 """Decoding the bytes of a text file, strictly and plausibly.
 
 Bytes are decoded strictly, never with silent replacement: UTF-8 (with or without
-BOM) first, then GB18030; because Big5 bytes are usually also valid GB18030, when
-both decode the choice between them is left to charset detection. Anything else
-goes to charset detection, and bytes that no encoding reads are an error.
+BOM) first, then GB18030 and Big5 (Big5 bytes are usually also valid GB18030).
+Anything else goes to charset detection, and bytes that no encoding reads are an error.
+When both GB18030 and Big5 decode, the decode with fewer rare characters wins.
 
 A legacy (non-UTF-8) decode can succeed and still be wrong: Shift-JIS Japanese
 decodes as GB18030 and Latin-1 French as cp1257, giving mojibake. Such a decode is
 checked by :func:`implausibility` and refused when the text does not look like
-Chinese. UTF-8 is never second-guessed (it does not decode by accident), and text
-with no non-ASCII letters at all, such as plain English, is accepted: it is not
-mojibake, it just has no Chinese in it.
+Chinese. Valid UTF-8 is kept even when it is not Chinese (text with more than a
+few non-ASCII characters is not valid UTF-8 by accident), except that up to three
+non-ASCII characters, none of them Chinese, are read as GB18030 or Big5 when that
+gives plausible Chinese (``一`` in GB18030 is also the UTF-8 of Cyrillic ``һ``, and
+``茅`` of ``é``: a file holding only ``café`` reads as ``caf茅``). Text with no non-ASCII
+letters at all, such as plain English, is accepted: it is not mojibake, it just
+has no Chinese in it.
 
 Examples
 --------
@@ -25,6 +29,7 @@ taxonomy.errors.TaxonomyError: x.txt: does not look like Chinese text in any enc
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -34,7 +39,11 @@ from .errors import TaxonomyError
 MIN_CJK_SHARE = 0.8  # ... fewer than this share are Chinese characters (kana, Latin-1, Cyrillic, Greek)
 MAX_RARE_SHARE = 0.1  # ... or more than this share (plus two) of its Chinese characters are rare ones
 _RARE_ALLOWANCE = 2  # rare characters any text may have (names), however short
+_SHORT = 3  # valid UTF-8 with at most this many non-ASCII characters, none Chinese, may be legacy Chinese
 SAMPLE_CHARS = 1_000_000  # the check looks at this many characters, spread over the text
+
+
+_ANY_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -65,11 +74,33 @@ def _sample(text: str) -> str:
     return "".join(text[i * step : i * step + window] for i in range(10))
 
 
+def _letter_counts(text: str) -> tuple[int, int, int]:
+    """Non-ASCII letters (private-use codes count), Chinese characters among them, rare ones among those (after t2s)."""
+    from .normalise import to_simplified
+
+    letters = cjk = rare = 0
+    for ch, n in Counter(to_simplified(_sample(text))).items():
+        if ch.isascii() or not (ch.isalpha() or "\ue000" <= ch <= "\uf8ff"):  # letters and private-use codes
+            continue
+        letters += n
+        if _is_cjk(ch):
+            cjk += n
+            if not is_common_hanzi(ch):
+                rare += n
+    return letters, cjk, rare
+
+
+def _oddness(text: str) -> tuple[float, float]:
+    """How unlike Chinese a decode is: its share of rare characters, then of other letters."""
+    letters, cjk, rare = _letter_counts(text)
+    return rare / max(cjk, 1), 1 - cjk / max(letters, 1)
+
+
 def implausibility(text: str) -> str | None:
     """Why ``text`` cannot be a correct decode of a Chinese file, or ``None`` when it can.
 
     Among the non-ASCII letters, fewer than 80 % Chinese characters (the rest being
-    kana, accented Latin, Cyrillic, Greek …), or, once converted to simplified,
+    kana, accented Latin, Cyrillic, Greek, private-use codes …), or, once converted to simplified,
     more than 10 % (plus two) of the Chinese characters outside GB2312 level 1 (the
     3,755 everyday characters) is implausible. Real speeches have at most 1.3 %
     such characters; Shift-JIS read as GB18030 has 88 %, EUC-JP read as Big5 22 %.
@@ -80,18 +111,7 @@ def implausibility(text: str) -> str | None:
     >>> implausibility("これは日本語の文章です。ひらがなとカタカナ。")
     'only 25% of its letters are Chinese characters'
     """
-    from .normalise import to_simplified
-
-    counts = Counter(to_simplified(_sample(text)))
-    letters = cjk = rare = 0
-    for ch, n in counts.items():
-        if ch.isascii() or not ch.isalpha():
-            continue
-        letters += n
-        if _is_cjk(ch):
-            cjk += n
-            if not is_common_hanzi(ch):
-                rare += n
+    letters, cjk, rare = _letter_counts(text)
     if letters == 0:
         return None
     if cjk < MIN_CJK_SHARE * letters:
@@ -102,6 +122,7 @@ def implausibility(text: str) -> str | None:
 
 
 def _legacy_decodes(data: bytes) -> list[tuple[str, str]]:
+    """The strict GB18030 and Big5 decodes, the less odd first (GB18030 on a tie), else the detected one."""
     candidates = []
     for encoding in ("gb18030", "big5"):
         try:
@@ -109,11 +130,7 @@ def _legacy_decodes(data: bytes) -> list[tuple[str, str]]:
         except UnicodeDecodeError:
             pass
     if len(candidates) == 2:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
-        if best is not None and best.encoding == "big5":
-            candidates.reverse()
+        candidates.sort(key=lambda candidate: _oddness(candidate[1]))
     if not candidates:
         from charset_normalizer import from_bytes
 
@@ -141,9 +158,16 @@ def decode_bytes(data: bytes, *, name: str = "<bytes>") -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise TaxonomyError(f"{name}: has a UTF-8 BOM but is not valid UTF-8 ({exc.reason} at byte {exc.start + 3})") from None
     try:
-        return data.decode("utf-8"), "utf-8"
+        utf8 = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        utf8 = None
+    if utf8 is not None:
+        non_ascii = len(utf8) - len(utf8.encode("ascii", "ignore"))
+        if non_ascii == 0 or non_ascii > _SHORT or _ANY_CJK.search(utf8):
+            return utf8, "utf-8"
+        # a few legacy Chinese characters can happen to be valid UTF-8 ("一" in GB18030 reads "һ")
+        legacy = [(e, t) for e, t in _legacy_decodes(data) if e in ("gb18030", "big5") and implausibility(t) is None]
+        return (legacy[0][1], legacy[0][0]) if legacy else (utf8, "utf-8")
     candidates = _legacy_decodes(data)
     if not candidates:
         raise TaxonomyError(f"{name}: cannot determine the text encoding (not UTF-8, GB18030 or Big5)")
