@@ -3,12 +3,14 @@
 What :func:`normalise_text` does, in order:
 
 1. removes pinyin glosses that web pages insert after characters, e.g. ``設(shè)``;
-2. converts traditional characters to simplified ones (OpenCC ``t2s``);
+2. converts traditional characters to simplified ones (OpenCC ``t2s``), then removes
+   garbled runs (:func:`strip_garbled`) that a lost byte left beside a ``?``;
 3. folds full-width letters, digits and symbols to half-width, and writes ASCII
    punctuation that sits between Chinese characters in its Chinese full-width form
    (``,`` → ``，``), so that every speech reaches the model in one punctuation style;
 4. drops web-page clutter (download prompts, site notices, file facts,
-   previous/next links, tag lines) line by line;
+   previous/next links, breadcrumbs, tag lines) line by line, and a clause mark
+   left stranded right after a sentence's end;
 5. collapses whitespace; a space between two Chinese characters is a lost paragraph
    break (web copies often join paragraphs with spaces) and becomes a line break;
 6. re-flows hard-wrapped text (:func:`reflow`): a line that ends mid-sentence and is
@@ -26,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -65,6 +68,9 @@ _CLUTTER_LINES = [
         r"^[-•·*]?\s*(上一篇|下一篇)[：:]",
         r"^(推荐访问|相关推荐|猜你喜欢|热门推荐|延伸阅读|相关阅读|相关文章|标签)[：:]",
         r"^下面是小编",
+        r"^(温馨提示|特别提示|友情提示|重要提示|特别声明|免责声明|版权声明|本站声明)\s*[：:]",
+        r".*(用户|网友|会员|作者)(自行)?上传",
+        r"^(当前位置|您的位置|您现在的位置|位置)?\s*[：:]?\s*(首页|主页|网站首页|(?i:home))\s*[>›»/]",
         r"^\d+[.．、]\s*.*(下载|本站|本文档|客服|版权|预览|付费).*$",
         r"^\S+\.(docx?|pdf|txt|wps|pptx?)$",
         r"^[^\w]*$",  # nothing but punctuation or symbols
@@ -72,10 +78,37 @@ _CLUTTER_LINES = [
         r".*(版权归属|版权所有|侵权|请联系客服|来源于网友上传|不代表本站观点|欢迎参考|仅供参考|供大家参考).*",
     )
 ]
+_CLUTTER = re.compile("|".join(f"(?:{p.pattern})" for p in _CLUTTER_LINES))
 _CLUTTER_INLINE = re.compile(
     r"第\s*\d+\s*页\s*[/,，]?\s*共\s*\d+\s*页|共\s*\d+\s*页\s*第\s*\d+\s*页"
     r"|[，,]?\s*(精品讲话|精选文档|精选范文|优秀范文|word版|可编辑)(?=\s|$)"
 )
+
+# A garbled run: characters that are rare in Chinese text (kana, Greek, Cyrillic, Chinese
+# characters outside GB2312 level 1) or half-removed pinyin glosses ("wù)"), at least two of
+# them with at most one other character between, beside an ASCII "?" that stands for a lost
+# byte. Built on first use (the class of rare characters is long).
+_GAP = r"[^\s\d，。！？；：、,.!?;:“”‘’（）()《》]"
+
+
+@lru_cache(maxsize=1)
+def _garbled():
+    from .encodings import is_common_hanzi
+
+    rare, run_start = [], None
+    for cp in [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00), 0x110000]:
+        is_rare = cp < 0x110000 and not is_common_hanzi(chr(cp))
+        if is_rare and run_start is None:
+            run_start = cp
+        elif not is_rare and run_start is not None:
+            rare.append(f"{chr(run_start)}-{chr(cp - 1)}")
+            run_start = None
+    odd = rf"(?:[a-zü{_TONED}]{{0,6}}[{_TONED}][a-zü{_TONED}]{{0,6}}\)|[\u3040-\u30ff\u0370-\u03ff\u0400-\u04ff{''.join(rare)}])"
+    cluster = rf"{_GAP}?{odd}(?:{_GAP}?{odd})+[A-Za-z]*"
+    return re.compile(rf"\?{cluster}\??|{cluster}\?")
+
+
+_STRANDED_CLAUSE_MARK = re.compile(r"(?<=[。！？；!?;])[，、,]+")
 
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u2002-\u200b\u3000]+")
 _BREAK_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}]) (?=[{_CJK}{_CJK_PUNCT}])")
@@ -96,6 +129,7 @@ _STANDS_ALONE = re.compile(
 _WRAPPED_SHARE = 0.5
 _WRAP_TOLERANCE = 0.1
 _FIELD_LABEL = re.compile(r"^[^\s，。：:]{2,6}[：:]")
+_EDGE = 256  # characters of a paragraph's start and end that the joining rules look at
 
 
 def _ends_sentence(line: str) -> bool:
@@ -104,16 +138,17 @@ def _ends_sentence(line: str) -> bool:
 
 def _wrap_width(lines: list[str]) -> int | None:
     """The wrap width of a hard-wrapped text, or ``None`` when the text is not wrapped."""
-    open_lengths = [len(line) for line in lines if not _ends_sentence(line) and len(line) >= 10]
+    open_lengths = sorted(len(line) for line in lines if len(line) >= 10 and not _ends_sentence(line))
     if len(open_lengths) < 3:
         return None
+
+    def near(n: int) -> int:  # open lines within the tolerance of length n
+        return bisect_right(open_lengths, n + _WRAP_TOLERANCE * n) - bisect_left(open_lengths, n - _WRAP_TOLERANCE * n)
+
     # the wrap width: the length shared (within the tolerance) by the most open lines
-    width, near = max(
-        ((n, sum(1 for m in open_lengths if abs(m - n) <= _WRAP_TOLERANCE * n)) for n in set(open_lengths)),
-        key=lambda pair: (pair[1], pair[0]),
-    )
-    wrapped = near >= 3 and near >= _WRAPPED_SHARE * len(open_lengths) and near >= 0.2 * len(lines)
-    return max(m for m in open_lengths if abs(m - width) <= _WRAP_TOLERANCE * width) if wrapped else None
+    width, count = max(((n, near(n)) for n in set(open_lengths)), key=lambda pair: (pair[1], pair[0]))
+    wrapped = count >= 3 and count >= _WRAPPED_SHARE * len(open_lengths) and count >= 0.2 * len(lines)
+    return open_lengths[bisect_right(open_lengths, width + _WRAP_TOLERANCE * width) - 1] if wrapped else None
 
 
 def reflow(text: str) -> str:
@@ -135,21 +170,26 @@ def reflow(text: str) -> str:
     if len(lines) < 2:
         return text
     width = _wrap_width(lines)
-    out = [lines[0]]
+    # paragraphs as lists of lines, each with its first and last characters and its length,
+    # so that joining many lines costs time in proportion to the text, not to its square
+    paragraphs: list[list[str]] = [[lines[0]]]
+    head, tail, length = lines[0][:_EDGE], lines[0][-_EDGE:], len(lines[0])
     for line in lines[1:]:
-        previous = out[-1]
         joins = False
         starts_alone = _STANDS_ALONE.match(line) or _FIELD_LABEL.match(line)
-        if previous and line and not starts_alone and not _ends_sentence(previous):
-            if previous.endswith(_MID_SENTENCE_END):
-                joins = not _STANDS_ALONE.match(previous) or len(previous) > 12
-            elif width is not None and len(previous) >= (1 - 2 * _WRAP_TOLERANCE) * width:
+        if length and line and not starts_alone and not _ends_sentence(tail):
+            if tail.endswith(_MID_SENTENCE_END):
+                joins = not _STANDS_ALONE.match(head) or length > 12
+            elif width is not None and length >= (1 - 2 * _WRAP_TOLERANCE) * width:
                 joins = True
         if joins:
-            out[-1] = previous + line
+            paragraphs[-1].append(line)
+            head = head if len(head) >= _EDGE else (head + line)[:_EDGE]
+            tail, length = (tail + line)[-_EDGE:], length + len(line)
         else:
-            out.append(line)
-    return "\n".join(out)
+            paragraphs.append([line])
+            head, tail, length = line[:_EDGE], line[-_EDGE:], len(line)
+    return "\n".join("".join(paragraph) for paragraph in paragraphs)
 
 
 @lru_cache(maxsize=1)
@@ -161,7 +201,16 @@ def _t2s():
 
 def strip_pinyin_glosses(text: str) -> str:
     """Remove bracketed pinyin inserted after characters (``設(shè)`` → ``設``)."""
-    return _PINYIN.sub("", text)
+    return _PINYIN.sub("", text) if "(" in text or "（" in text else text
+
+
+def strip_garbled(text: str) -> str:
+    """Remove garbled runs beside an ASCII ``?`` (a byte lost in a bad conversion).
+
+    >>> strip_garbled("发展环境依然不够?qū)捤?。解决这些问题")
+    '发展环境依然不够。解决这些问题'
+    """
+    return _garbled().sub("", text) if "?" in text else text
 
 
 def to_simplified(text: str) -> str:
@@ -173,27 +222,28 @@ def fold_width(text: str) -> str:
     """Full-width letters, digits and symbols to half-width; Chinese punctuation in its
     full-width form where ASCII punctuation sits between Chinese characters."""
     text = text.translate(_WIDTH_TABLE)
-    text = _ASCII_PUNCT_IN_CJK.sub(lambda m: _ASCII_TO_CJK_PUNCT[m.group(1) or m.group(2)], text)
-    return _ASCII_BRACKETS_IN_CJK.sub(r"（\1）", text)
+    if any(mark in text for mark in _ASCII_TO_CJK_PUNCT):
+        text = _ASCII_PUNCT_IN_CJK.sub(lambda m: _ASCII_TO_CJK_PUNCT[m.group(1) or m.group(2)], text)
+    return _ASCII_BRACKETS_IN_CJK.sub(r"（\1）", text) if "(" in text else text
 
 
 def is_clutter_line(line: str) -> bool:
     """True for a line that is web-page clutter rather than part of the speech."""
-    return any(p.match(line) for p in _CLUTTER_LINES)
+    return _CLUTTER.match(line) is not None
 
 
 def normalise_text(raw: str) -> str:
     """Return the cleaned, simplified text of a speech, one paragraph per line."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     text = strip_pinyin_glosses(text)
-    text = to_simplified(text)
+    text = strip_garbled(to_simplified(text))
     text = fold_width(text)
     lines = []
     for line in text.split("\n"):
         line = _SPACE_RUN.sub(" ", line).strip()
         if not line or is_clutter_line(line):
             continue
-        line = _CLUTTER_INLINE.sub("", line).strip()
+        line = _STRANDED_CLAUSE_MARK.sub("", _CLUTTER_INLINE.sub("", line)).strip()
         for part in _BREAK_BETWEEN_CJK.split(line):
             part = part.strip()
             if part and not is_clutter_line(part):

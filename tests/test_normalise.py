@@ -164,3 +164,81 @@ def test_web_page_header_lines_are_not_taken_for_hard_wrapping():
         "（李克强2015年政府工作报告）\n为官不为，不是新表述，也不是新问题。\n首页 > 新闻中心 > 评论\n责任编辑：王某"
     )
     assert reflow(page) == page
+
+
+# --------------------------------------------------------------------------- residue: garbled runs, notices, breadcrumbs
+
+from taxonomy.normalise import strip_garbled  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("发展环境依然不够?qū)捤?。解决问题", "发展环境依然不够。解决问题"),
+        ("我想从四个方面谈?wù)剬φL行风评议工作", "我想从四个方面谈行风评议工作"),
+        ("整整十年?!笆昴ヒ粍Γ昃氁还Α?,常抓不懈", "整整十年?!,常抓不懈"),
+        ("是不是?我们要抓落实", "是不是?我们要抓落实"),
+        ("王喆堃同志发言", "王喆堃同志发言"),
+        ("α、β两个方案", "α、β两个方案"),
+    ],
+    ids=["pinyin-and-rare", "pinyin-rare-greek", "kana-greek-rare", "plain-question", "rare-name", "greek-list"],
+)
+def test_garbled_runs_beside_a_lost_byte(raw, expected):
+    assert strip_garbled(raw) == expected
+
+
+def test_speech_001_keeps_no_junk_sentence(normalised):
+    from taxonomy.split import split_sentences
+
+    sentences = [s.text for s in split_sentences(normalised["001_a08d6eabe4eb754c.txt"])]
+    assert len(sentences) == 120  # 123 before the three junk sentences went
+    junk = re.compile(r"[\u3040-\u30ff\u0370-\u03ff]|^[a-zü" + "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ" + r"]+\)|^[，,、]")
+    assert [s for s in sentences if junk.search(s)] == []
+    assert "下面，我想从四个方面谈行风评议工作的认识。" in sentences
+    assert any(s.startswith("常抓不懈，常抓常新") for s in sentences)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "温馨提示：本文档由用户上传，如有侵权请联系删除。",
+        "特别声明: 本站文章仅代表作者本人观点",
+        "本资料由网友上传分享",
+        "首页 > 讲话稿",
+        "当前位置：首页 > 范文大全 > 讲话稿",
+        "您的位置: 主页 » 领导讲话",
+        "Home / 讲话",
+    ],
+)
+def test_site_notices_and_breadcrumbs_are_clutter(line):
+    assert is_clutter_line(to_simplified(line))
+
+
+@pytest.mark.parametrize("line", ["要提示群众注意防范电信诈骗。", "首页设计要简洁，便于群众办事。", "群众满意率>90%。"])
+def test_speech_lines_about_such_words_are_kept(line):
+    assert not is_clutter_line(line)
+
+
+def test_a_web_page_keeps_only_the_speech():
+    page = "首页 > 讲话稿\n温馨提示：本文档由用户上传，仅供学习交流。\n同志们：\n有的干部推诿扯皮。\n"
+    assert normalise_text(page) == "同志们：\n有的干部推诿扯皮。"
+
+
+def test_a_clause_mark_stranded_after_a_sentence_end_is_dropped():
+    assert normalise_text("整整十年！，常抓不懈。") == "整整十年！常抓不懈。"
+
+
+def test_joining_many_wrapped_lines_takes_linear_time():
+    import time
+
+    def seconds(n):
+        start = time.perf_counter()
+        assert reflow("\n".join(["有的干部推诿扯皮，"] * n)).count("\n") == 0
+        return time.perf_counter() - start
+
+    small, large = seconds(2_000), seconds(40_000)
+    assert large < 80 * max(small, 1e-3)  # twenty times the text: about twenty times the time, not 400
+
+
+def test_a_long_unpunctuated_line_normalises():
+    assert normalise_text("有的干部推诿扯皮" * 50_000) == "有的干部推诿扯皮" * 50_000

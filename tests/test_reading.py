@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from conftest import SPEECHES
 from taxonomy.errors import TaxonomyError
-from taxonomy.reading import decode_bytes, expand_paths, read_document
+from taxonomy.reading import decode_bytes, expand_paths, iter_documents, read_document
 
 SPEECH = "有的幹部遇到矛盾繞道走，碰到問題向上推。各級各部門要堅決杜絕推諉扯皮。" * 5
 SIMPLE = "有的干部遇到矛盾绕道走，碰到问题向上推。各级各部门要坚决杜绝推诿扯皮。" * 5
@@ -137,3 +137,42 @@ def test_folders_expand_recursively_and_skip_other_files(tmp_path):
     assert docs == ["a/one.txt", "two.html"]
     with pytest.raises(TaxonomyError, match="no such file or folder"):
         expand_paths([tmp_path / "missing"])
+
+
+def test_decoded_text_is_the_original_text():
+    text = "有的干部推诿扯皮，群众来回跑。"
+    for encoding in ("utf-8", "gb18030", "gbk"):
+        assert decode_bytes(text.encode(encoding)) == (text, encoding if encoding == "utf-8" else "gb18030")
+
+
+def test_same_file_names_in_different_folders_stay_two_documents(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "s.txt").write_text("一。", encoding="utf-8")
+    pairs = expand_paths([tmp_path / "a" / "s.txt", tmp_path / "b" / "s.txt"])
+    assert [doc for doc, _ in pairs] == ["a/s.txt", "b/s.txt"]
+    assert [doc for doc, _ in expand_paths([tmp_path / "a", tmp_path / "b"])] == ["a/s.txt", "b/s.txt"]
+
+
+def test_a_folder_and_a_file_inside_it_give_each_file_once(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "one.txt").write_text("一。", encoding="utf-8")
+    (tmp_path / "two.txt").write_text("二。", encoding="utf-8")
+    pairs = expand_paths([tmp_path, tmp_path / "sub" / "one.txt", tmp_path / "two.txt"])
+    assert [doc for doc, _ in pairs] == ["sub/one.txt", "two.txt"]
+    assert [path for _, path in pairs] == [tmp_path / "sub" / "one.txt", tmp_path / "two.txt"]
+
+
+def test_a_single_file_is_named_by_its_file_name(tmp_path):
+    (tmp_path / "deep").mkdir()
+    (tmp_path / "deep" / "s.txt").write_text("一。", encoding="utf-8")
+    assert expand_paths([tmp_path / "deep" / "s.txt"]) == [("s.txt", tmp_path / "deep" / "s.txt")]
+    assert [doc for doc, _ in expand_paths([tmp_path / "deep" / "s.txt"] * 2)] == ["s.txt"]
+
+
+def test_iter_documents_passes_the_limits_on(tmp_path):
+    from taxonomy.limits import Limits
+
+    (tmp_path / "s.txt").write_text("有的干部推诿扯皮。" * 10, encoding="utf-8")
+    with pytest.raises(TaxonomyError, match="over the 0.0001 MB limit"):
+        list(iter_documents([tmp_path], limits=Limits(max_file_bytes=100)))

@@ -80,3 +80,65 @@ def test_golden_speech_splitting():
     for sentences in by_name.values():
         for s in sentences:
             assert "下载文档" not in s.text and "(shè)" not in s.text
+
+
+# --------------------------------------------------------------------------- over-long units
+
+from taxonomy.limits import DEFAULT_LIMITS  # noqa: E402
+
+
+def test_a_long_unit_is_cut_after_the_last_clause_mark_before_the_limit():
+    text = "有的干部推诿，扯皮敷衍塞责、不作为慢作为，群众来回跑。"
+    assert texts_max(text, 12) == ["有的干部推诿，", "扯皮敷衍塞责、", "不作为慢作为，", "群众来回跑。"]
+
+
+def test_a_long_run_without_clause_marks_is_cut_at_the_limit():
+    text = "推" * 25
+    assert texts_max(text, 10) == ["推" * 10, "推" * 10, "推" * 5]
+
+
+def test_the_default_limit_applies():
+    pieces = split_sentences("有的干部推诿扯皮" * 1000)
+    assert max(len(s.text) for s in pieces) == DEFAULT_LIMITS.max_sentence_chars
+    assert "".join(s.text for s in pieces) == "有的干部推诿扯皮" * 1000
+
+
+def test_a_long_line_costs_time_in_proportion_to_its_length():
+    import time
+
+    def seconds(n):
+        start = time.perf_counter()
+        split_sentences("有的干部推诿扯皮" * n)
+        return time.perf_counter() - start
+
+    small, large = seconds(20_000), seconds(200_000)
+    assert large < 30 * max(small, 1e-3)  # ten times the text: about ten times the time
+
+
+def test_a_limit_below_one_is_an_error():
+    from taxonomy.errors import TaxonomyError
+
+    with pytest.raises(TaxonomyError, match="at least 1"):
+        split_sentences("有的。", max_chars=0)
+
+
+def texts_max(text, max_chars):
+    return [s.text for s in split_sentences(text, max_chars=max_chars)]
+
+
+@given(
+    st.lists(
+        st.one_of(st.text(alphabet="推诿扯皮ab1 ", min_size=1, max_size=60), st.sampled_from(["，", "、", "：", ",", "。", "\n", "  "])),
+        max_size=20,
+    ).map("".join),
+    st.integers(min_value=1, max_value=15),
+)
+def test_long_unpunctuated_runs_are_cut_and_still_tile_the_text(text, max_chars):
+    position = 0
+    for s in split_sentences(text, max_chars=max_chars):
+        assert 0 < len(s.text) <= max_chars
+        assert text[s.start : s.end] == s.text and s.start >= position
+        assert text[position : s.start].strip() == ""
+        assert s.text == s.text.strip()
+        position = s.end
+    assert text[position:].strip() == ""
