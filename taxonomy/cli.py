@@ -37,7 +37,26 @@ ModelOption = typer.Option(
     help="Model file (default: the project's models/taxonomy-default.skops if present, else the packaged model).")
 ForceOption = typer.Option(False, "--force", "-f", help="Replace the output file if it exists.")
 DataOption = typer.Option(None, "--data", "-d", help="Folder of labelled CSV files (default: data/labelled).")
+MaxFileOption = typer.Option(None, "--max-file-mb", help="Largest speech file to read, in MB (default 200, or $TAXONOMY_MAX_FILE_MB).")
+MaxSentenceOption = typer.Option(
+    None, "--max-sentence-chars",
+    help="Longest sentence; a longer run without a sentence end is cut at a clause mark (default 1000, or $TAXONOMY_MAX_SENTENCE_CHARS).",
+)
 PROGRESS_FROM = 5
+
+
+def _limits(max_file_mb: Optional[float], max_sentence_chars: Optional[int]):
+    """The reading limits: the defaults, the environment, then these options."""
+    from dataclasses import replace
+
+    from .limits import MB, Limits
+
+    limits = Limits.from_env()
+    if max_file_mb is not None:
+        limits = replace(limits, max_file_bytes=int(max_file_mb * MB))
+    if max_sentence_chars is not None:
+        limits = replace(limits, max_sentence_chars=max_sentence_chars)
+    return limits
 
 
 def _fail(exc: Exception) -> None:
@@ -97,6 +116,8 @@ def label(
     only_labelled: bool = typer.Option(False, "--only-labelled", help="Keep only sentences with a label."),
     category: list[str] = typer.Option([], "--category", "-c", help="Keep only sentences with this category id (repeatable)."),
     chinese_header: bool = typer.Option(False, "--chinese-header", help="Chinese column labels in .xlsx output."),
+    max_file_mb: Optional[float] = MaxFileOption,
+    max_sentence_chars: Optional[int] = MaxSentenceOption,
 ) -> None:
     """Label every sentence of the speeches: one row per sentence.
 
@@ -123,6 +144,7 @@ def label(
 
     try:
         resolve_jobs(jobs)
+        limits = _limits(max_file_mb, max_sentence_chars)
         files = expand_paths(paths)
         if not files:
             raise TaxonomyError(f"{', '.join(map(str, paths))}: no supported speech files found")
@@ -134,10 +156,10 @@ def label(
                 with _warnings_to_stderr():
                     run = label_to_file(model, files, output, overwrite=force, jobs=jobs, strict=strict,
                                         on_document=report, only_labelled=only_labelled, categories=category,
-                                        chinese_header=chinese_header)
+                                        chinese_header=chinese_header, limits=limits)
                 typer.echo(f"wrote {run.sentences} sentences from {run.documents} file(s) to {output}", err=True)
             else:
-                for part in label_stream(model, files, jobs=jobs, strict=strict, on_document=report):
+                for part in label_stream(model, files, jobs=jobs, strict=strict, on_document=report, limits=limits):
                     if part.table is not None:
                         _print_labels(filter_labels(part.table, only_labelled=only_labelled, categories=category))
     except TaxonomyError as exc:
@@ -251,6 +273,8 @@ def summary(
     zeros: bool = typer.Option(False, "--zeros/--no-zeros", help="Keep the categories and families a group never mentions."),
     metadata: Optional[Path] = typer.Option(
         None, "--metadata", help="CSV with file, title, date, place, speaker, level (default: speeches.csv beside the speeches)."),
+    max_file_mb: Optional[float] = MaxFileOption,
+    max_sentence_chars: Optional[int] = MaxSentenceOption,
     model_path: Optional[Path] = ModelOption,
     force: bool = ForceOption,
 ) -> None:
@@ -270,7 +294,7 @@ def summary(
         if kind not in ("both", "category", "family"):
             raise TaxonomyError(f"--kind {kind}: use category, family or both")
         meta = speech_metadata(paths, sidecar=metadata)
-        labels = load_model(model_path).label_files(paths)
+        labels = load_model(model_path).label_files(paths, limits=_limits(max_file_mb, max_sentence_chars))
         table = frequency_table(labels, meta, by, wide_value=value if wide_view else None, kind=kind, zeros=zeros)
         if output is not None:
             write_table(table, output, overwrite=force)

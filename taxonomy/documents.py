@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .limits import DEFAULT_LIMITS
 from .normalise import normalise_text
 from .split import split_sentences
 
 SENTENCE_COLUMNS = ["doc", "sentence_id", "start", "end", "text"]
 
 
-def sentences_frame(text: str, doc: str) -> pd.DataFrame:
+def sentences_frame(text: str, doc: str, *, max_chars: int = DEFAULT_LIMITS.max_sentence_chars) -> pd.DataFrame:
     """Normalise and split raw ``text`` into a frame with :data:`SENTENCE_COLUMNS`.
 
-    ``start``/``end`` are offsets into the normalised text.
+    ``start``/``end`` are offsets into the normalised text; a run longer than
+    ``max_chars`` without a sentence end is cut (:func:`taxonomy.split.split_sentences`).
     """
-    sentences = split_sentences(normalise_text(text))
+    sentences = split_sentences(normalise_text(text), max_chars=max_chars)
     return pd.DataFrame(
         {
             "doc": [doc] * len(sentences),

@@ -33,6 +33,7 @@ import pandas as pd
 
 from .documents import sentences_frame
 from .errors import TaxonomyError
+from .limits import DEFAULT_LIMITS, Limits
 from .output import TableWriter
 from .readable import check_categories, filter_labels
 from .reading import read_document
@@ -41,6 +42,7 @@ from .split import is_heading
 CHUNK_SENTENCES = 4000
 FILES_PER_TASK = 16
 _WORKER_MODEL = None
+_WORKER_LIMITS = DEFAULT_LIMITS
 
 
 @dataclass
@@ -106,17 +108,22 @@ def _label_chunks(model, frame: pd.DataFrame, chunk: int) -> Iterator[pd.DataFra
         yield model.label_sentences(rows).iloc[first : first + count].reset_index(drop=True)
 
 
-def _read(doc: str, path: str) -> tuple[pd.DataFrame | None, str | None]:
+def _read(doc: str, path: str, limits: Limits) -> tuple[pd.DataFrame | None, str | None]:
     try:
-        return sentences_frame(read_document(path), doc), None
+        return sentences_frame(read_document(path, limits=limits), doc, max_chars=limits.max_sentence_chars), None
     except TaxonomyError as exc:
         return None, str(exc)
     except (OSError, ValueError, MemoryError) as exc:  # anything a reader let through
         return None, f"{path}: cannot read ({type(exc).__name__}: {exc})"
 
 
-def label_parts(model, files: list[tuple[str, str]], *, chunk: int = CHUNK_SENTENCES) -> Iterator[LabelledPart]:
-    """Label ``files`` in order; small speeches are gathered into one prediction of about ``chunk`` sentences."""
+def label_parts(
+    model, files: list[tuple[str, str]], *, chunk: int = CHUNK_SENTENCES, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[LabelledPart]:
+    """Label ``files`` in order; small speeches are gathered into one prediction of about ``chunk`` sentences.
+
+    ``limits`` bounds what reading one file may cost (:class:`taxonomy.limits.Limits`).
+    """
     pending: list[tuple[str, str, pd.DataFrame]] = []
     size = 0
 
@@ -128,7 +135,7 @@ def label_parts(model, files: list[tuple[str, str]], *, chunk: int = CHUNK_SENTE
             start += len(frame)
 
     for doc, path in files:
-        frame, error = _read(doc, path)
+        frame, error = _read(doc, path, limits)
         if error is not None or len(frame) > chunk:
             if pending:
                 yield from flush()
@@ -150,21 +157,21 @@ def label_parts(model, files: list[tuple[str, str]], *, chunk: int = CHUNK_SENTE
         yield from flush()
 
 
-def _init_worker(model) -> None:
-    global _WORKER_MODEL
-    _WORKER_MODEL = model
+def _init_worker(model, limits: Limits) -> None:
+    global _WORKER_MODEL, _WORKER_LIMITS
+    _WORKER_MODEL, _WORKER_LIMITS = model, limits
 
 
 def _label_task(files: list[tuple[str, str]]) -> list[LabelledPart]:
-    return list(label_parts(_WORKER_MODEL, files))
+    return list(label_parts(_WORKER_MODEL, files, limits=_WORKER_LIMITS))
 
 
-def _parallel(model, files: list[tuple[str, str]], jobs: int) -> Iterator[LabelledPart]:
+def _parallel(model, files: list[tuple[str, str]], jobs: int, limits: Limits) -> Iterator[LabelledPart]:
     import multiprocessing
 
     tasks = [files[i : i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with context.Pool(processes=min(jobs, len(tasks)), initializer=_init_worker, initargs=(model,)) as pool:
+    with context.Pool(processes=min(jobs, len(tasks)), initializer=_init_worker, initargs=(model, limits)) as pool:
         for parts in pool.imap(_label_task, tasks):
             yield from parts
 
@@ -176,6 +183,7 @@ def label_stream(
     jobs: int = 1,
     strict: bool = False,
     on_document: Callable[[LabelledPart], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[LabelledPart]:
     """Yield the labelled parts of each ``(doc, path)`` in order, and a part with ``error`` for each unreadable file.
 
@@ -185,7 +193,10 @@ def label_stream(
     """
     files = [(doc, str(path)) for doc, path in files]
     jobs = resolve_jobs(jobs)
-    parts = label_parts(model, files) if jobs == 1 or len(files) <= 1 else _parallel(model, files, jobs)
+    if jobs == 1 or len(files) <= 1:
+        parts = label_parts(model, files, limits=limits)
+    else:
+        parts = _parallel(model, files, jobs, limits)
     for part in parts:
         if part.error is not None and strict:
             raise TaxonomyError(part.error)
@@ -206,6 +217,7 @@ def label_to_file(
     only_labelled: bool = False,
     categories: Sequence[str] = (),
     chinese_header: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> LabelRun:
     """Label ``files`` into ``output`` (format by extension) and say what was done.
 
@@ -221,7 +233,7 @@ def label_to_file(
     categories = check_categories(categories, model.categories)
     run = LabelRun()
     with TableWriter(output, model.output_columns, overwrite=overwrite, chinese_header=chinese_header) as writer:
-        for part in label_stream(model, files, jobs=jobs, strict=strict, on_document=on_document):
+        for part in label_stream(model, files, jobs=jobs, strict=strict, on_document=on_document, limits=limits):
             if part.error is not None:
                 run.skipped.append((part.path, part.error))
                 continue

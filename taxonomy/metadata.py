@@ -136,19 +136,20 @@ def speech_metadata(paths, *, sidecar: str | Path | None = None):
 
     from .reading import expand_paths, read_document
 
+    from .errors import TaxonomyError
+
     tables: dict[Path, dict] = {}
-    if sidecar is not None:
-        tables[Path(sidecar)] = read_sidecar(sidecar)
     records = []
-    for item in paths:
-        item = Path(item)
-        own = Path(sidecar) if sidecar is not None else (item if item.is_dir() else item.parent) / SIDECAR_NAME
+    for doc, path in expand_paths(paths):  # the same doc names as the label table
+        own = Path(sidecar) if sidecar is not None else path.parent / SIDECAR_NAME
         if own not in tables:
-            tables[own] = read_sidecar(own) if own.is_file() else {}
-        for doc, path in expand_paths([item]):
+            tables[own] = read_sidecar(own) if sidecar is not None or own.is_file() else {}
+        try:
             meta = extract_metadata(read_document(path))
-            meta.update(tables[own].get(doc) or tables[own].get(path.name) or {})
-            records.append({"doc": doc, **meta})
+        except TaxonomyError:  # an unreadable speech is reported (and skipped) by the labelling
+            meta = extract_metadata("")
+        meta.update(tables[own].get(doc) or tables[own].get(path.name) or {})
+        records.append({"doc": doc, **meta})
     table = pd.DataFrame(records, columns=list(dict.fromkeys(["doc", *FIELDS, *(k for r in records for k in r)])))
     table.insert(1, "name", display_names(table))
     return table

@@ -141,17 +141,21 @@ class TaxonomyModel:
 
         return label_frame(self, sentences_frame(text, doc))
 
-    def label_files(self, paths: Iterable[str | Path], *, strict: bool = True) -> pd.DataFrame:
+    def label_files(self, paths: Iterable[str | Path], *, strict: bool = True, limits=None) -> pd.DataFrame:
         """Label every speech under ``paths`` (files or folders) and return one table.
 
         With ``strict`` (the default) an unreadable file raises; otherwise it is skipped
-        (see :func:`taxonomy.labelling.label_stream`). For corpora too large to hold in
+        (see :func:`taxonomy.labelling.label_stream`); ``limits`` bounds what reading one
+        file may cost (:class:`taxonomy.limits.Limits`). For corpora too large to hold in
         memory, write to a file with :func:`taxonomy.labelling.label_to_file`.
         """
         from .labelling import label_stream
         from .reading import expand_paths
 
-        tables = [doc.table for doc in label_stream(self, expand_paths(paths), strict=strict) if doc.table is not None]
+        from .limits import DEFAULT_LIMITS
+
+        parts = label_stream(self, expand_paths(paths), strict=strict, limits=limits or DEFAULT_LIMITS)
+        tables = [part.table for part in parts if part.table is not None]
         if not tables:
             return pd.DataFrame(columns=self.output_columns)
         return pd.concat(tables, ignore_index=True)

@@ -75,10 +75,10 @@ class TableWriter:
     def __init__(self, path: str | Path, columns: list[str], *, overwrite: bool = False, chinese_header: bool = False,
                  sheet: str = "labels"):
         self.path = Path(path)
-        self.format = output_format(self.path)
-        self.columns = list(columns)
         self.overwrite = overwrite
         check_target(self.path, overwrite=overwrite)
+        self.format = output_format(self.path)
+        self.columns = list(columns)
         self.rows = 0
         self.chinese_header = chinese_header
         self.sheet_name = sheet

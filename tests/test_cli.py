@@ -75,7 +75,7 @@ def test_refuses_to_overwrite_and_keeps_the_file(tiny_model_path, tmp_path):
     [
         (["label", "missing.txt"], "missing.txt: no such file or folder"),
         (["label", "{speech}", "-o", "out.txt"], "unsupported output format .txt"),
-        (["label", "{speech}", "-m", "nowhere.skops"], "nowhere.skops: no such model file"),
+        (["label", "{speech}", "-m", "nowhere.skops"], "nowhere.skops: no model file at this path"),
     ],
     ids=["missing-input", "bad-format", "missing-model"],
 )

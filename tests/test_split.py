@@ -106,13 +106,17 @@ def test_the_default_limit_applies():
 def test_a_long_line_costs_time_in_proportion_to_its_length():
     import time
 
-    def seconds(n):
-        start = time.perf_counter()
-        split_sentences("有的干部推诿扯皮" * n)
-        return time.perf_counter() - start
+    def seconds(n):  # the best of three runs: the machine may be busy
+        text = "有的干部推诿扯皮" * n
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            split_sentences(text)
+            best = min(best, time.perf_counter() - start)
+        return best
 
     small, large = seconds(20_000), seconds(200_000)
-    assert large < 30 * max(small, 1e-3)  # ten times the text: about ten times the time
+    assert large < 40 * max(small, 5e-3)  # ten times the text: about ten times the time, not a hundred
 
 
 def test_a_limit_below_one_is_an_error():
