@@ -82,17 +82,22 @@ class NearDuplicateIndex:
             self.index[gram].append(len(self.grams))
         self.grams.append(grams)
 
-    def has_near_duplicate(self, text: str) -> bool:
+    def find(self, text: str) -> int | None:
+        """The position (order of adding) of the first near-duplicate of ``text``, or None."""
         grams = char_trigrams(text)
         shared: Counter = Counter()
         for gram in grams:
             for j in self.index.get(gram, ()):
                 shared[j] += 1
-        for j, inter in shared.items():
-            union = len(grams) + len(self.grams[j]) - inter
-            if (inter / union if union else 1.0) > self.threshold:
-                return True
-        return False
+        for j in sorted(shared):
+            union = len(grams) + len(self.grams[j]) - shared[j]
+            if (shared[j] / union if union else 1.0) > self.threshold:
+                return j
+        return None
+
+    def has_near_duplicate(self, text: str) -> bool:
+        """True when a near-duplicate of ``text`` was added."""
+        return self.find(text) is not None
 
 
 def distinct_candidates(texts: list[str], known: list[str] = ()) -> np.ndarray:
