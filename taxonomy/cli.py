@@ -278,6 +278,8 @@ def suggest(
         written = export_batch(batch, output, fmt, overwrite=force)
     except TaxonomyError as exc:
         _fail(exc)
+    if batch.empty:
+        typer.echo("no new sentence: every sentence of these speeches is already labelled (or a near-duplicate of one)", err=True)
     counts = batch["sample"].value_counts().to_dict()
     typer.echo(f"wrote {len(batch)} sentences ({counts.get('suggested', 0)} suggested, {counts.get('random', 0)} random) "
                f"to {', '.join(map(str, written))}")
