@@ -244,8 +244,11 @@ def suggest(
     """
     from . import config
     from .model import load_model
+    from .reading import expand_paths
     from .training import training_text
 
+    if not expand_paths(paths):
+        raise TaxonomyError(f"{', '.join(map(str, paths))}: no supported speech files found")
     model = model if model is not None else load_model()
     directory = Path(labelled_dir) if labelled_dir is not None else config.labelled_dir()
     try:

@@ -99,3 +99,8 @@ def test_cli_suggest_writes_once_then_needs_force(tiny_model_path, tiny_corpus, 
     assert again.exit_code == 2 and "already exists" in again.output
     bad = CliRunner().invoke(app, args[:-4] + ["-o", str(tmp_path / "batch.txt")])
     assert bad.exit_code == 2 and "cannot tell the format" in bad.output
+
+
+def test_a_folder_without_speeches_is_an_error(tiny_model, tmp_path):
+    with pytest.raises(TaxonomyError, match="no supported speech files found"):
+        suggest([tmp_path], model=tiny_model, labelled_dir=tmp_path)
