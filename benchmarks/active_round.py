@@ -143,6 +143,22 @@ def markdown(payload: dict) -> str:
     ]
     for c, d in s["per_category_suggested_minus_random_f1"].items():
         lines.append(f"| {c} | {d:+.3f} | {s['labels_added_mean']['random'][c]:.1f} | {s['labels_added_mean']['suggested'][c]:.1f} |")
+    base = statistics.mean(r["n_base"] for r in runs)
+    positives = {k: statistics.mean(r[k]["with_a_category"] for r in runs) for k in ("random", "suggested")}
+    added = s["labels_added_mean"]
+    more = sum(added["suggested"][c] > added["random"][c] for c in added["random"])
+    verdict = ("within the spread between seeds: no measurable difference" if abs(g["mean"]) <= max(g["sd"], 0.005)
+               else ("in favour of suggested sentences" if g["mean"] > 0 else "in favour of random sentences"))
+    lines += [
+        "",
+        "## Reading",
+        "",
+        f"A round adds {n} sentences to about {base:,.0f} ({n / base:.0%}). Suggested sentences carry a category "
+        f"{positives['suggested']:.0f} times in {n} against {positives['random']:.0f} for random ones, and {more} of "
+        f"{len(added['random'])} categories get more labels; the macro-F1 difference ({g['mean']:+.3f}) is {verdict}. The pool is drawn from "
+        "the same labelled documents as the test set, so this measures what uncertainty buys on familiar text, "
+        "not on wording the model has never met.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -158,7 +174,11 @@ def main(argv=None) -> None:
     parser.add_argument("--n", type=int, default=200, help="sentences added per round")
     parser.add_argument("--data", type=Path, default=REPO / "data" / "labelled")
     parser.add_argument("--out", type=Path, default=REPO / "reports" / "active-round.json")
+    parser.add_argument("--report-only", action="store_true", help="rewrite the .md from the existing .json")
     args = parser.parse_args(argv)
+    if args.report_only:
+        write(args.out.with_suffix(".md"), markdown(json.loads(args.out.read_text(encoding="utf-8"))))
+        return
     data = load_training_data(args.data)
     runs = []
     for seed in args.seeds:
