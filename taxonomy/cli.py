@@ -379,6 +379,9 @@ def evaluate(
     baselines: bool = typer.Option(True, "--baselines/--no-baselines", help="Also run the baselines on the same folds."),
     tuning: bool = typer.Option(True, "--tuning/--no-tuning", help="Also score one-change variants of the model."),
     learning_curve: bool = typer.Option(True, "--learning-curve/--no-learning-curve", help="Also compute the learning curve."),
+    random_share: bool = typer.Option(
+        False, "--random-share", help="Only score the imported random share (rows with sample=random): grouped-CV "
+        "out-of-fold predictions, an unbiased figure on your own speeches; writes random-share.json."),
 ) -> None:
     """Grouped cross-validation with baselines side by side; writes reports/evaluation.md and .json.
 
@@ -387,6 +390,9 @@ def evaluate(
     from . import config
     from .evaluation import run_evaluation
 
+    if random_share:
+        _evaluate_random_share(data, out_dir or config.reports_dir())
+        return
     try:
         with _stages() as stage:
             md_path, _ = run_evaluation(
@@ -396,6 +402,86 @@ def evaluate(
     except TaxonomyError as exc:
         _fail(exc)
     typer.echo(f"wrote {md_path} and {md_path.with_suffix('.json')}")
+
+
+def _evaluate_random_share(data: Optional[Path], out_dir: Path) -> None:
+    import json
+
+    from .annotate import atomic_write
+    from .importing import random_share_scores
+
+    try:
+        figures = random_share_scores(data)
+        text = json.dumps(figures, ensure_ascii=False, indent=2) + "\n"
+        atomic_write(out_dir / "random-share.json", lambda handle: handle.write(text), overwrite=True)
+    except TaxonomyError as exc:
+        _fail(exc)
+    for key in ("n_sentences", "n_sources", "micro_f1", "macro_f1", "problem_detection_f1", "stance_accuracy"):
+        value = figures[key]
+        typer.echo(f"{key:>22}: {value:.3f}" if isinstance(value, float) else f"{key:>22}: {value}")
+    typer.echo(f"wrote {out_dir / 'random-share.json'}")
+
+
+@app.command()
+def suggest(
+    paths: list[Path] = typer.Argument(..., help="New speech files or folders."),
+    output: Path = typer.Option(..., "--output", "-o", help="The batch: .xlsx, .csv, .json (Label Studio) or .jsonl."),
+    n: int = typer.Option(200, "--number", "-n", help="Sentences in the batch."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="excel, csv, label-studio, doccano or prodigy (default: by extension)."),
+    random_share: float = typer.Option(0.0, "--random-share", help="Share drawn at random (sample=random) for unbiased evaluation, e.g. 0.2."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random share and of ties."),
+    data: Optional[Path] = DataOption,
+    model_path: Optional[Path] = ModelOption,
+    force: bool = ForceOption,
+) -> None:
+    """Choose the sentences of new speeches that would teach the model most, ready to annotate.
+
+    Example: taxonomy suggest speeches/ -n 200 --random-share 0.2 -o batch.xlsx
+    """
+    from .annotate import export_batch, export_format
+    from .model import load_model
+    from .suggest import suggest as suggest_batch
+
+    try:
+        export_format(output, fmt)
+        batch = suggest_batch(paths, n, model=load_model(model_path), labelled_dir=data, random_share=random_share, seed=seed)
+        written = export_batch(batch, output, fmt, overwrite=force)
+    except TaxonomyError as exc:
+        _fail(exc)
+    if batch.empty:
+        typer.echo("no new sentence: every sentence of these speeches is already labelled (or a near-duplicate of one)", err=True)
+    counts = batch["sample"].value_counts().to_dict()
+    typer.echo(f"wrote {len(batch)} sentences ({counts.get('suggested', 0)} suggested, {counts.get('random', 0)} random) "
+               f"to {', '.join(map(str, written))}")
+
+
+@app.command("import")
+def import_(
+    files: list[Path] = typer.Argument(..., help="Filled batches: .xlsx, .csv, Label Studio .json, doccano or Prodigy .jsonl."),
+    data: Optional[Path] = DataOption,
+    prefer: str = typer.Option("old", "--prefer", help="On a conflict with labels in the set: old (keep, report) or new (replace)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change and write nothing."),
+    annotator: str = typer.Option("", "--annotator", help="Annotator written where the file names none."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="excel, csv, label-studio, doccano or prodigy (default: detected)."),
+) -> None:
+    """Add filled batches to the labelled set (imported.csv), checked, without duplicates, with a backup.
+
+    Example: taxonomy import batch.xlsx --annotator 王 --dry-run
+    """
+    from . import config
+    from .importing import apply_import, plan_import
+
+    try:
+        plan = plan_import(files, data or config.labelled_dir(), prefer=prefer, annotator=annotator, fmt=fmt)
+        for line in plan.summary_lines():
+            typer.echo(line, err=bool(plan.problems))
+        if plan.problems:
+            raise TaxonomyError(f"{len(plan.problems)} problem(s) in {', '.join(map(str, files))}; nothing imported")
+        changed = [] if dry_run else apply_import(plan)
+    except TaxonomyError as exc:
+        _fail(exc)
+    typer.echo("dry run: nothing written" if dry_run else
+               f"wrote {', '.join(map(str, changed)) or 'nothing'}; next: taxonomy data check, taxonomy train --force")
 
 
 @app.command()

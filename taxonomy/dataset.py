@@ -8,6 +8,11 @@ Every file has the columns ``id, source, text, labels, stance``:
 * ``labels`` — ``|``-joined category ids, empty for a sentence with no problem;
 * ``stance`` — ``problem`` or ``remedy`` when there are labels, empty otherwise.
 
+A file may carry further columns after these (:data:`PROVENANCE_COLUMNS`, written by
+``taxonomy import``): ``annotator``, ``date`` (``YYYY-MM-DD``), ``source_speech``,
+``model_version``, ``sample`` (``suggested``, ``random`` or empty) and
+``sentence_id``. They are kept in :attr:`LabelledRow.extra`; the known ones are checked.
+
 This module uses only the standard library so that the check runs anywhere.
 
 Examples
@@ -24,6 +29,7 @@ import csv
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from .categories import STANCES, load_categories
@@ -34,6 +40,8 @@ COLUMNS = ("id", "source", "text", "labels", "stance")
 # other source (a real speech, a whole written document) is a whole document.
 PASSAGE_SOURCE = re.compile(r"^w\d+-p\d+$")
 NEAR_DUPLICATE_JACCARD = 0.8
+PROVENANCE_COLUMNS = ("annotator", "date", "source_speech", "model_version", "sample", "sentence_id")
+SAMPLE_KINDS = ("suggested", "random")
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class LabelledRow:
     stance: str
     file: str
     line: int
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass
@@ -126,6 +135,7 @@ def read_labelled(directory: str | Path) -> list[LabelledRow]:
                             stance=(record["stance"] or "").strip(),
                             file=path.name,
                             line=reader.line_num,
+                            extra={k: (v or "").strip() for k, v in record.items() if k not in COLUMNS and k},
                         )
                     )
         except UnicodeDecodeError as exc:
@@ -167,6 +177,30 @@ def near_duplicate_pairs(
             if score > threshold:
                 pairs.append((i, j, score))
     return pairs
+
+
+def provenance_problems(extra: dict) -> list[str]:
+    """Problems in the optional provenance columns of one row.
+
+    >>> provenance_problems({"sample": "random", "date": "2024-05-01"})
+    []
+    >>> provenance_problems({"sample": "chosen", "date": "1.5.2024"})
+    ["unknown sample 'chosen' (use suggested, random or leave it empty)", "date '1.5.2024' is not YYYY-MM-DD"]
+    """
+    problems = []
+    sample = extra.get("sample", "")
+    if sample and sample not in SAMPLE_KINDS:
+        problems.append(f"unknown sample {sample!r} (use {', '.join(SAMPLE_KINDS)} or leave it empty)")
+    when = extra.get("date", "")
+    if when:
+        try:
+            date.fromisoformat(when)
+        except ValueError:
+            problems.append(f"date {when!r} is not YYYY-MM-DD")
+    sentence_id = extra.get("sentence_id", "")
+    if sentence_id and not sentence_id.isdigit():
+        problems.append(f"sentence_id {sentence_id!r} is not a whole number")
+    return problems
 
 
 def _where(row: LabelledRow) -> str:
@@ -217,6 +251,7 @@ def check_labelled(directory: str | Path, categories_path: str | Path | None = N
             report.problems.append(f"{where}: stance {row.stance!r} on a none sentence")
         elif row.stance and row.stance not in STANCES:
             report.problems.append(f"{where}: unknown stance {row.stance!r} (use problem or remedy)")
+        report.problems.extend(f"{where}: {problem}" for problem in provenance_problems(row.extra))
 
         if looks_like_formula(row.text):
             report.warnings.append(f"{where}: text starts with = + - or @ (a spreadsheet may read it as a formula)")

@@ -48,6 +48,15 @@ class TrainingData:
         if self.documents is None:
             self.documents = np.array([is_whole_document(str(g)) for g in self.groups], dtype=bool)
 
+    def take(self, index) -> "TrainingData":
+        """The rows ``index`` as training data of their own (a plain row selection: the
+        pipeline works the context out from ``doc`` and ``sentence_id``)."""
+        index = np.asarray(index)
+        return TrainingData(
+            self.X.iloc[index].reset_index(drop=True), self.Y.iloc[index].reset_index(drop=True),
+            self.groups[index], self.stance[index], self.data_hash, self.documents[index],
+        )
+
     def fit_params(self, prevalence: str = "all") -> dict:
         """The fit parameters of the pipeline's classifier (also for scikit-learn's CV tools)."""
         if prevalence not in PREVALENCES:

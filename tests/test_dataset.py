@@ -107,3 +107,18 @@ def test_spreadsheet_unsafe_text_is_a_warning_not_a_problem(tmp_path):
         "a.csv:3: text holds control characters",
         "a.csv:4: text starts with = + - or @ (a spreadsheet may read it as a formula)",
     ]
+
+
+def test_provenance_columns_are_kept_and_checked(tmp_path):
+    with (tmp_path / "imported.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "source", "text", "labels", "stance", "annotator", "date", "sample", "sentence_id"])
+        writer.writerow(["a-1", "s.txt", "有的干部推诿扯皮。", "buck_passing", "problem", "wang", "2024-05-01", "random", "3"])
+        writer.writerow(["a-2", "s.txt", "今年新增一万户。", "", "", "wang", "1.5.2024", "chosen", "x"])
+    report = check_labelled(tmp_path)
+    assert report.rows[0].extra == {"annotator": "wang", "date": "2024-05-01", "sample": "random", "sentence_id": "3"}
+    assert report.problems == [
+        "imported.csv:3: unknown sample 'chosen' (use suggested, random or leave it empty)",
+        "imported.csv:3: date '1.5.2024' is not YYYY-MM-DD",
+        "imported.csv:3: sentence_id 'x' is not a whole number",
+    ]
