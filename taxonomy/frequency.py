@@ -38,7 +38,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .categories import Category, load_categories
+from .categories import STANCES, Category, load_categories
 
 VALUES = ("count", "problem", "remedy", "share", "per_1000_chars", "expected")
 COLUMNS = ["group", "kind", "id", "name_zh", "family", *VALUES, "rank", "n_sentences", "n_chars"]
@@ -154,7 +154,7 @@ def _group_rows(group, rows: pd.DataFrame, categories: list[Category]) -> list[d
     counts = {key: {"problem": 0, "remedy": 0} for key in [c.id for c in categories] + families}
     for ids, stance in zip(rows["labels"].fillna("").astype(str).str.split("|"), rows["stance"].fillna("").astype(str)):
         ids = [i for i in ids if i in family_of]
-        if not ids or stance not in ("problem", "remedy"):
+        if not ids or stance not in STANCES:
             continue
         for key in set(ids) | {family_of[i] for i in ids}:
             counts[key][stance] += 1

@@ -27,8 +27,11 @@ from sklearn.pipeline import Pipeline
 from . import config
 from .documents import SENTENCE_COLUMNS, sentences_frame
 from .errors import TaxonomyError
+from .labelling import label_frame, label_stream
+from .limits import DEFAULT_LIMITS
 from .persistence import load_pipeline, metadata_path, save_pipeline
 from .readable import chinese_labels, near_threshold
+from .reading import expand_paths
 
 OUTPUT_COLUMNS = SENTENCE_COLUMNS + ["labels", "labels_zh", "stance", "check"]
 EXPLAIN_COLUMNS = ["sentence_id", "text", "category", "probability", "feature", "contribution"]
@@ -137,8 +140,6 @@ class TaxonomyModel:
         Returns one row per sentence with the columns :attr:`output_columns`;
         ``start``/``end`` are offsets into the normalised text.
         """
-        from .labelling import label_frame
-
         return label_frame(self, sentences_frame(text, doc))
 
     def label_files(self, paths: Iterable[str | Path], *, strict: bool = True, limits=None) -> pd.DataFrame:
@@ -149,11 +150,6 @@ class TaxonomyModel:
         file may cost (:class:`taxonomy.limits.Limits`). For corpora too large to hold in
         memory, write to a file with :func:`taxonomy.labelling.label_to_file`.
         """
-        from .labelling import label_stream
-        from .reading import expand_paths
-
-        from .limits import DEFAULT_LIMITS
-
         parts = label_stream(self, expand_paths(paths), strict=strict, limits=limits or DEFAULT_LIMITS)
         tables = [part.table for part in parts if part.table is not None]
         if not tables:

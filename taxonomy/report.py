@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .categories import Category, load_categories
+from .categories import STANCES, Category, load_categories
 
 SUMMARY_COLUMNS = ["doc", "level", "id", "name_zh", "family", "problem", "remedy", "total", "expected", "n_sentences"]
 
@@ -55,7 +55,7 @@ def summarise(labelled: pd.DataFrame, categories: list[Category] | None = None) 
         fam_counts = {f: {"problem": 0, "remedy": 0} for f in families}
         for ids, st in zip(labels, stance):
             ids = [i for i in ids if i in cat_counts]
-            if not ids or st not in ("problem", "remedy"):
+            if not ids or st not in STANCES:
                 continue
             for i in ids:
                 cat_counts[i][st] += 1
