@@ -271,3 +271,16 @@ def test_long_csv_cells_are_counted_once_per_cell(tmp_path):
         with TableWriter(path, ["a", "b"]) as writer:
             writer.write(table)
     assert writer.warnings == [f"{path}: 3 cell(s) are longer than Excel's 32,767 characters: Excel cuts them on opening"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".xlsx"])
+def test_a_table_without_rows_writes_just_the_header(tmp_path, suffix):
+    # e.g. a speech none of whose sentences carry the categories asked for
+    empty = pd.DataFrame({"doc": ["a"], "text": ["同志们："]}).iloc[:0]
+    path = write_table(empty, tmp_path / f"out{suffix}")
+    if suffix == ".csv":
+        assert path.read_text(encoding="utf-8-sig") == "doc,text\n"
+    elif suffix == ".jsonl":
+        assert path.read_text(encoding="utf-8") == ""
+    else:
+        assert list(pd.read_excel(path).columns) == ["doc", "text"]
