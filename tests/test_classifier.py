@@ -154,3 +154,90 @@ def test_a_single_learnable_category_gets_its_positive_probability():
     clf = ProblemClassifier(C=10.0).fit(X, one, groups=groups)
     proba = clf.predict_proba(X)[:, 0]
     assert proba.shape == (60,) and proba[one["a"] == 1].mean() > proba[one["a"] == 0].mean()
+
+
+@pytest.mark.parametrize(
+    "y, scores, expected",
+    [
+        ([0, 1], [0.01, 0.03], 0.5),  # no threshold below ``low``: both scores are cut at 0.05
+        ([0, 1], [0.96, 0.99], 0.5),  # above ``high`` everything is cut at 0.95 or lower
+        ([1, 1], [0.2, 0.2], 0.2),  # a single distinct score is a candidate itself
+        ([0, 1], [0.1, 0.3], 0.2),  # two scores: their midpoint, not the scores
+        ([1, 0], [0.5, 0.2], 0.5),  # a score equal to the threshold counts as positive
+        ([1, 0, 0], [0.95, 0.2, 0.1], 0.5),  # a tie above 0.5 also goes to the one nearest 0.5
+        ([1, 1, 0, 0, 0], [0.9, 0.3, 0.35, 0.6, 0.1], 0.75),  # F1 2/3 at 0.2 and at 0.75: nearer 0.5 wins
+    ],
+)
+def test_best_f1_threshold_edges(y, scores, expected):
+    assert best_f1_threshold(np.array(y), np.array(scores)) == pytest.approx(expected)
+
+
+def test_best_f1_threshold_custom_range():
+    y, scores = np.array([0, 1]), np.array([0.96, 0.99])
+    assert best_f1_threshold(y, scores, high=1.0) == pytest.approx(0.975)
+    assert best_f1_threshold(np.array([0, 1]), np.array([0.01, 0.03]), low=0.0) == pytest.approx(0.02)
+
+
+def test_platt_is_the_identity_for_one_class_and_nearly_unregularised_otherwise():
+    from taxonomy.classifier import _apply_platt, _platt
+
+    scores = np.array([0.2, 0.4, 0.6, 0.8, 0.3, 0.7])
+    assert _platt(scores, np.ones(6)).tolist() == [1.0, 0.0]
+    assert _platt(scores, np.zeros(6)).tolist() == [1.0, 0.0]
+    assert _apply_platt(scores, np.array([1.0, 0.0])) is scores
+    # C=100: within a hair of the maximum-likelihood fit (C=1 would pull the slope down by 8% here)
+    from sklearn.linear_model import LogisticRegression
+
+    from taxonomy.classifier import _logit
+
+    rng = np.random.default_rng(0)
+    scores = rng.uniform(0.05, 0.95, 40)
+    y = (rng.random(40) < scores**2).astype(int)
+    ml = LogisticRegression(C=np.inf).fit(_logit(scores).reshape(-1, 1), y)
+    assert _platt(scores, y) == pytest.approx([ml.coef_[0, 0], ml.intercept_[0]], abs=2e-3)
+
+
+def test_folds_without_groups_are_shuffled_with_the_seed():
+    from sklearn.model_selection import KFold
+
+    folds = ProblemClassifier(cv=5)._folds(10, None)
+    expected = list(KFold(5, shuffle=True, random_state=0).split(np.zeros(10)))
+    assert [t.tolist() for _, t in folds] == [t.tolist() for _, t in expected]
+    assert [t.tolist() for _, t in folds] != [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]]
+    other = ProblemClassifier(cv=5, random_state=1)._folds(10, None)
+    assert [t.tolist() for _, t in other] != [t.tolist() for _, t in folds]
+    assert len(ProblemClassifier(cv=5)._folds(3, None)) == 3  # no more folds than sentences
+    assert len(ProblemClassifier(cv=5)._folds(2, None)) == 2
+    assert ProblemClassifier(cv=5)._folds(1, None) == []
+
+
+def test_two_groups_are_enough_for_grouped_folds():
+    groups = np.repeat([0, 1], 5)
+    assert len(ProblemClassifier(cv=5)._folds(10, groups)) == 2
+
+
+def test_predictions_are_integers():
+    X, Y, stance, groups = toy()
+    clf = ProblemClassifier(tune_thresholds=False).fit(X, Y)
+    assert clf.predict(X).dtype.kind == "i"
+
+
+@pytest.mark.parametrize("only, expected", [("remedy", 1.0), ("problem", 0.0)])
+def test_a_single_stance_in_training_is_the_answer_for_every_sentence(only, expected):
+    X, Y, stance, groups = toy()
+    clf = ProblemClassifier(tune_thresholds=False).fit(X, Y, stance=np.where(stance == "", "", only))
+    assert clf.stance_estimator_ is None
+    assert clf.predict_stance_proba(X[:7]).tolist() == [expected] * 7
+    assert clf.predict_stance(X[:7]).tolist() == [only] * 7
+
+
+def test_even_odds_count_as_a_remedy():
+    X, Y, stance, groups = toy()
+    clf = ProblemClassifier(tune_thresholds=False).fit(X, Y, stance=stance)
+
+    class EvenOdds:
+        def predict_proba(self, X):
+            return np.full((len(X), 2), 0.5)
+
+    clf.stance_estimator_ = EvenOdds()
+    assert clf.predict_stance(X[:2]).tolist() == ["remedy", "remedy"]
