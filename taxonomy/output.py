@@ -84,10 +84,10 @@ class TableWriter:
         self.sheet_name = sheet
         self.warnings: list[str] = []
         self._csv_changes: Counter = Counter()
-        self._tmp = None
+        self._tmp = None  # pragma: no mutate (equivalent: set in __enter__ before any use)
         self._handle = None
-        self._sheet = None
-        self._book = None
+        self._sheet = None  # pragma: no mutate (equivalent: set in __enter__ before any use)
+        self._book = None  # pragma: no mutate (equivalent: set in __enter__ before any use)
         self._parquet = None
 
     def __enter__(self):

@@ -241,3 +241,96 @@ def test_even_odds_count_as_a_remedy():
 
     clf.stance_estimator_ = EvenOdds()
     assert clf.predict_stance(X[:2]).tolist() == ["remedy", "remedy"]
+
+
+def test_defaults_are_the_documented_ones():
+    assert ProblemClassifier().get_params() == {
+        "C": 32.0, "class_weight": "balanced", "stance_C": 4.0, "cv": 5, "tune_thresholds": True, "calibrate": True,
+        "random_state": 0,
+    }
+
+
+def test_logit_is_finite_and_symmetric_at_the_edges():
+    from taxonomy.classifier import _logit
+
+    out = _logit(np.array([0.0, 0.25, 0.5, 0.75, 1.0]))
+    assert out[2] == 0.0 and out[1] == pytest.approx(-np.log(3)) and out[3] == pytest.approx(np.log(3))
+    assert out[0] == pytest.approx(np.log(1e-6 / (1 - 1e-6))) and out[4] == pytest.approx(-out[0])
+
+
+def test_an_array_of_labels_gets_numbered_categories():
+    X, Y, stance, groups = toy()
+    clf = ProblemClassifier(tune_thresholds=False).fit(X, Y.to_numpy())
+    assert clf.categories_.tolist() == ["0", "1", "2"] and clf.categories_.dtype == object
+    assert clf.classes_.tolist() == [0, 1, 2]
+    assert np.array_equal(clf.predict_proba(X), ProblemClassifier(tune_thresholds=False).fit(X, Y).predict_proba(X))
+
+
+def test_categories_always_or_never_present_are_constant():
+    X, Y, stance, groups = toy()
+    Y = Y.assign(always=1)
+    clf = ProblemClassifier().fit(X, Y, groups=groups)
+    assert clf.predict_proba(X)[:, 3].tolist() == [1.0] * 60 and clf.coefficients("always") is None
+    assert clf.constant_[2] == 0.0 and np.isnan(clf.constant_[:2]).all()
+    constant = ProblemClassifier().fit(X, Y[["c", "always"]], groups=groups)
+    assert constant.estimator_ is None and constant.predict(X).tolist() == [[0, 1]] * 60
+
+
+def test_a_category_missing_from_a_training_fold_does_not_disturb_the_others():
+    X, Y, stance, groups = toy()
+    Y = Y[["a"]].assign(rare=(groups == 0).astype(int))  # positives only in source 0
+    both = ProblemClassifier(C=10.0).fit(X, Y, groups=groups)
+    alone = ProblemClassifier(C=10.0).fit(X, Y[["a"]], groups=groups)
+    assert both.thresholds_[0] == alone.thresholds_[0]
+    assert np.array_equal(both.calibration_[0], alone.calibration_[0])
+    assert both.calibration_[1].tolist() != [1.0, 0.0]  # the rare one is calibrated on the folds that had it
+
+
+def test_calibrating_on_no_sentence_means_calibrating_on_all():
+    X, Y, stance, groups = toy()
+    default = ProblemClassifier(C=10.0).fit(X, Y, groups=groups)
+    none = ProblemClassifier(C=10.0).fit(X, Y, groups=groups, calibrate_on=np.zeros(60, dtype=bool))
+    ints = ProblemClassifier(C=10.0).fit(X, Y, groups=groups, calibrate_on=np.r_[np.ones(30), np.zeros(30)].astype(int))
+    assert np.array_equal(default.thresholds_, none.thresholds_)
+    assert np.array_equal(default.calibration_, none.calibration_)
+    assert not np.array_equal(default.calibration_, ints.calibration_)
+
+
+def test_fit_passes_the_groups_and_the_seed_on(monkeypatch):
+    import taxonomy.classifier as module
+
+    X, Y, stance, groups = toy()
+    seen = []
+    original = ProblemClassifier._folds
+    monkeypatch.setattr(ProblemClassifier, "_folds", lambda self, n, g: seen.append((n, g)) or original(self, n, g))
+    platt = []
+    original_platt = module._platt
+    monkeypatch.setattr(module, "_platt", lambda s, y, r=0: platt.append(r) or original_platt(s, y, r))
+    ProblemClassifier(random_state=7).fit(X, Y, groups=groups)
+    assert seen[0][0] == 60 and seen[0][1] is groups
+    assert platt == [7, 7]
+
+
+def test_without_a_stance_sentences_are_problems():
+    X, Y, stance, groups = toy()
+    clf = ProblemClassifier(tune_thresholds=False).fit(X, Y)
+    assert clf.stance_estimator_ is None and clf.stance_default_ == "problem"
+    assert clf.predict_stance(X[:3]).tolist() == ["problem"] * 3
+
+
+def test_one_labelled_stance_is_the_default_and_stances_without_a_category_do_not_count():
+    X, Y, stance, groups = toy()
+    only = np.full(60, "", dtype=object)
+    first = int(np.flatnonzero(Y.to_numpy().any(axis=1))[0])
+    only[first] = "remedy"
+    only[~Y.to_numpy().any(axis=1)] = "problem"  # no category: ignored
+    clf = ProblemClassifier(tune_thresholds=False).fit(X, Y, stance=only)
+    assert clf.stance_estimator_ is None and clf.stance_default_ == "remedy"
+
+
+def test_the_stance_head_uses_its_own_regularisation():
+    X, Y, stance, groups = toy()
+    strong = ProblemClassifier(tune_thresholds=False, stance_C=0.01).fit(X, Y, stance=stance)
+    weak = ProblemClassifier(tune_thresholds=False, stance_C=100.0).fit(X, Y, stance=stance)
+    assert np.ptp(strong.predict_stance_proba(X)) < np.ptp(weak.predict_stance_proba(X))
+    assert strong.stance_estimator_.solver == "liblinear" and strong.stance_estimator_.random_state == 0
