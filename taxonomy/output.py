@@ -84,10 +84,10 @@ class TableWriter:
         self.sheet_name = sheet
         self.warnings: list[str] = []
         self._csv_changes: Counter = Counter()
-        self._tmp = None
+        self._tmp = None  # pragma: no mutate (equivalent: set in __enter__ before any use)
         self._handle = None
-        self._sheet = None
-        self._book = None
+        self._sheet = None  # pragma: no mutate (equivalent: set in __enter__ before any use)
+        self._book = None  # pragma: no mutate (equivalent: set in __enter__ before any use)
         self._parquet = None
 
     def __enter__(self):
@@ -182,8 +182,8 @@ def _csv_safe_table(table: pd.DataFrame, changes: Counter) -> pd.DataFrame:
         values = table[column]
         if values.dtype != object and not pd.api.types.is_string_dtype(values):
             continue
-        risky = int(values.map(lambda v: isinstance(v, str) and cells.looks_like_formula(v)).sum())
-        changes["long"] += int(values.map(lambda v: isinstance(v, str) and len(v) > cells.EXCEL_CELL_LIMIT).sum())
+        risky = int(values.map(lambda v: isinstance(v, str) and cells.looks_like_formula(v)).astype(bool).sum())
+        changes["long"] += int(values.map(lambda v: isinstance(v, str) and len(v) > cells.EXCEL_CELL_LIMIT).astype(bool).sum())
         if risky:
             out = out.copy() if out is table else out
             out[column] = values.map(lambda v: cells.csv_safe(v) if isinstance(v, str) else v)

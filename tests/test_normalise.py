@@ -242,3 +242,75 @@ def test_joining_many_wrapped_lines_takes_linear_time():
 
 def test_a_long_unpunctuated_line_normalises():
     assert normalise_text("有的干部推诿扯皮" * 50_000) == "有的干部推诿扯皮" * 50_000
+
+
+# --------------------------------------------------------------------------- details of the steps
+
+
+def test_full_width_brackets_alone_still_lose_their_pinyin():
+    assert strip_pinyin_glosses("建設（shè）管理") == "建設管理"
+    assert strip_pinyin_glosses("建設(shè)管理") == "建設管理"
+
+
+def test_ascii_brackets_around_chinese_become_full_width():
+    assert fold_width("会议(扩大)召开") == "会议（扩大）召开"
+    assert fold_width("f(x) = 1") == "f(x) = 1"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("甲。\r\n乙。", "甲。\n乙。"),
+        ("甲。\r乙。", "甲。\n乙。"),
+        ("\ufeff甲。", "甲。"),
+        ("今天开会。第2页/共5页", "今天开会。"),
+        ("来源：人民网 今天开会。", ""),  # a clutter line goes whole, even where a space would split it
+        ("今天开会。 分享", "今天开会。"),  # a clutter piece after a lost paragraph break goes
+    ],
+)
+def test_line_ends_marks_and_clutter(raw, expected):
+    assert normalise_text(raw) == expected
+
+
+def test_wrap_width_counts_only_open_lines_of_ten_or_more_characters():
+    from taxonomy.normalise import _wrap_width
+
+    open10 = ["有的干部推诿扯皮现象"] * 3  # exactly 10 characters, ending mid-sentence
+    assert _wrap_width(open10) == 10
+    assert _wrap_width(open10 + ["有的干部推诿扯皮现象时有发生群众意见很大。"] * 3) == 10  # closed lines do not count
+    assert _wrap_width(["有的干部推诿扯皮现"] * 3) is None  # 9 characters: too short to tell
+    assert _wrap_width(open10[:2]) is None  # two lines are not a pattern
+
+
+def test_wrap_width_needs_half_the_open_lines_and_a_fifth_of_all():
+    from taxonomy.normalise import _wrap_width
+
+    same = ["有的干部推诿扯皮现象时有发生"] * 3  # 14 characters, open
+    others = ["一" * 30 + "二", "一" * 40 + "二", "一" * 50 + "二"]  # open lines of other lengths
+    assert _wrap_width(same + others) == 14  # 3 of 6 open lines: exactly half is enough
+    assert _wrap_width(same + others + ["一" * 60 + "二"]) is None  # 3 of 7: not
+    closed = ["好。"] * 12
+    assert _wrap_width(same + closed) == 14  # 3 of 15 lines: exactly a fifth is enough
+    assert _wrap_width(same + closed + ["好。"]) is None
+
+
+def test_wrap_width_is_the_longest_length_near_the_commonest():
+    from taxonomy.normalise import _wrap_width
+
+    lines = ["一" * n + "二" for n in (19, 20, 21, 29)]  # open lines of 20, 21, 22 and 30 characters
+    assert _wrap_width(lines) == 22
+
+
+def test_a_paragraph_near_the_wrap_width_is_continued_a_shorter_one_is_not():
+    line = "有的干部工作作风漂浮，对群众反映的问题不闻不问甚至"  # 24 characters, open: the wrap width
+    wrapped = "\n".join([line] * 4) + "\n好。\n"
+    at_80 = line[:20]  # 80% of the width (19.2 characters) or more: continued
+    assert reflow(wrapped + at_80 + "\n好。") == line * 4 + "好。\n" + at_80 + "好。"
+    below = line[:19]
+    assert reflow(wrapped + below + "\n好。") == line * 4 + "好。\n" + below + "\n好。"
+
+
+def test_a_heading_ending_in_a_comma_is_continued_only_when_long():
+    assert reflow("一、要做到，\n抓落实。") == "一、要做到，\n抓落实。"
+    assert reflow("一、要做到以下几点要做，\n抓落实。") == "一、要做到以下几点要做，\n抓落实。"  # 12 characters
+    assert reflow("一、要做到以下几点要做到，\n抓落实。") == "一、要做到以下几点要做到，抓落实。"  # 13

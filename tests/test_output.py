@@ -163,3 +163,124 @@ def test_xlsx_chinese_header(tmp_path):
     sheet = load_workbook(path)["labels"]
     assert [c.value for c in sheet[1]] == ["句子", "类别代码", "立场", "概率:推诿扯皮"]
     assert sheet["C2"].value == "问题"
+
+
+# --- details the round trips above do not pin down ---------------------------------------------
+
+
+def test_a_path_without_extension_is_named_in_the_error():
+    with pytest.raises(TaxonomyError) as info:
+        output_format("labels")
+    assert str(info.value) == "labels: unsupported output format (none) (use .csv, .xlsx, .jsonl, .parquet)"
+    assert output_format("OUT.CSV") == ".csv"
+
+
+def test_table_writer_refuses_an_existing_file_by_default(tmp_path):
+    path = tmp_path / "out.jsonl"
+    path.write_text("keep", encoding="utf-8")
+    with pytest.raises(TaxonomyError, match="already exists"):
+        TableWriter(path, ["doc"])
+    assert path.read_text(encoding="utf-8") == "keep"
+
+
+def test_csv_rows_are_exactly_the_declared_columns_without_an_index(tmp_path):
+    path = tmp_path / "out.csv"
+    table = pd.DataFrame({"p_x": [0.5], "extra": ["drop me"], "text": ["同志们："]}, index=[7])
+    with TableWriter(path, ["doc", "text", "p_x"]) as writer:
+        writer.write(table)
+    assert writer.rows == 1
+    assert path.read_bytes() == "\ufeffdoc,text,p_x\n,同志们：,0.5\n".encode("utf-8")
+
+
+def test_jsonl_keeps_chinese_readable_and_writes_numpy_values(tmp_path):
+    import numpy as np
+
+    path = tmp_path / "out.jsonl"
+    table = pd.DataFrame({"text": ["同志们："], "n": pd.Series([np.int64(3)], dtype=object)})
+    write_table(table, path)
+    assert path.read_text(encoding="utf-8") == '{"text": "同志们：", "n": 3}\n'
+
+
+def test_json_default_turns_numpy_scalars_into_python_and_refuses_the_rest():
+    import numpy as np
+
+    from taxonomy.output import _json_default
+
+    assert _json_default(np.float32(0.5)) == 0.5 and type(_json_default(np.int64(2))) is int
+    with pytest.raises(TypeError, match="cannot write object as JSON"):
+        _json_default(object())
+
+
+def test_parquet_does_not_store_the_index(tmp_path):
+    path = tmp_path / "out.parquet"
+    write_table(TABLE.set_axis([5, 9]), path)
+    import pyarrow.parquet as pq
+
+    assert pq.read_schema(path).names == list(TABLE.columns)
+    assert pd.read_parquet(path).index.tolist() == [0, 1]
+
+
+def test_an_empty_parquet_file_still_has_its_columns(tmp_path):
+    path = tmp_path / "out.parquet"
+    with TableWriter(path, ["doc", "text"]) as writer:
+        pass
+    assert writer.rows == 0
+    back = pd.read_parquet(path)
+    assert list(back.columns) == ["doc", "text"] and len(back) == 0
+
+
+def test_spreadsheet_warnings_name_the_file_and_have_their_own_class(tmp_path):
+    from taxonomy.output import SpreadsheetWarning
+
+    table = pd.DataFrame({"doc": ["a"], "text": ["=1+2"]})
+    for suffix in (".csv", ".xlsx"):
+        path = tmp_path / f"out{suffix}"
+        with pytest.warns(SpreadsheetWarning) as record:
+            with TableWriter(path, ["doc", "text"]) as writer:
+                writer.write(table)
+        assert [str(w.message) for w in record] == writer.warnings
+        assert len(record) == 1 and str(record[0].message).startswith(f"{path}: 1 cell(s)")
+
+
+def test_csv_escaping_counts_over_columns_and_leaves_numbers_and_the_input_alone(tmp_path):
+    from taxonomy.cells import EXCEL_CELL_LIMIT
+
+    path = tmp_path / "out.csv"
+    table = pd.DataFrame({
+        "n": [1, 2],  # not text: skipped, and the text columns after it are still escaped
+        "doc": ["=a", "b"],
+        "text": ["-1", "x" * EXCEL_CELL_LIMIT],  # exactly at the limit: not long
+        "mixed": pd.Series(["@x", 3.5], dtype=object),
+    })
+    before = table.copy()
+    with pytest.warns(UserWarning):
+        with TableWriter(path, list(table.columns)) as writer:
+            writer.write(table)
+    pd.testing.assert_frame_equal(table, before)
+    assert writer.warnings == [f"{path}: 3 cell(s) that begin with = + - or @ were escaped with a leading apostrophe"]
+    back = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    assert back.values.tolist() == [["1", "'=a", "'-1", "'@x"], ["2", "b", "x" * EXCEL_CELL_LIMIT, "3.5"]]
+
+
+def test_long_csv_cells_are_counted_once_per_cell(tmp_path):
+    from taxonomy.cells import EXCEL_CELL_LIMIT
+
+    path = tmp_path / "out.csv"
+    table = pd.DataFrame({"a": ["x" * (EXCEL_CELL_LIMIT + 1)] * 2, "b": ["y" * (EXCEL_CELL_LIMIT + 1), "z"]})
+    with pytest.warns(UserWarning):
+        with TableWriter(path, ["a", "b"]) as writer:
+            writer.write(table)
+    assert writer.warnings == [f"{path}: 3 cell(s) are longer than Excel's 32,767 characters: Excel cuts them on opening"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".xlsx"])
+def test_a_table_without_rows_writes_just_the_header(tmp_path, suffix):
+    # e.g. a speech none of whose sentences carry the categories asked for
+    empty = pd.DataFrame({"doc": ["a"], "text": ["同志们："]}).iloc[:0]
+    path = write_table(empty, tmp_path / f"out{suffix}")
+    if suffix == ".csv":
+        assert path.read_text(encoding="utf-8-sig") == "doc,text\n"
+    elif suffix == ".jsonl":
+        assert path.read_text(encoding="utf-8") == ""
+    else:
+        assert list(pd.read_excel(path).columns) == ["doc", "text"]

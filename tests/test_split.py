@@ -146,3 +146,13 @@ def test_long_unpunctuated_runs_are_cut_and_still_tile_the_text(text, max_chars)
         assert s.text == s.text.strip()
         position = s.end
     assert text[position:].strip() == ""
+
+
+def test_space_after_a_sentence_end_is_not_part_of_the_next_sentence():
+    sentences = split_sentences("甲。 乙。  丙。")
+    assert [(s.start, s.end, s.text) for s in sentences] == [(0, 2, "甲。"), (3, 5, "乙。"), (7, 9, "丙。")]
+
+
+def test_a_unit_of_exactly_the_limit_is_not_cut():
+    assert [s.text for s in split_sentences("有的推诿，扯皮", max_chars=7)] == ["有的推诿，扯皮"]
+    assert [s.text for s in split_sentences("有的推诿，扯皮。", max_chars=7)] == ["有的推诿，", "扯皮。"]
