@@ -1,0 +1,329 @@
+"""Labelling with an inference bundle: the pipeline's arithmetic in NumPy, without scikit-learn.
+
+:class:`FastModel` reads a bundle (:mod:`taxonomy.bundle`) and computes, for a batch of
+sentences, exactly what the scikit-learn pipeline computes, in the same floating-point
+order, so that probabilities and labels are identical:
+
+* words: :class:`taxonomy.fastsegment.FastSegmenter` (rjieba with the model's own
+  dictionary), then word uni- and bigrams looked up as token ids against the fixed
+  vocabulary;
+* characters: 1–3-grams as integer keys of their code points, looked up with
+  ``searchsorted`` against the fixed vocabulary (no per-n-gram Python loop);
+* both: counts, ``1 + log`` (sublinear tf), idf and L2 norm in float32 as scikit-learn does;
+* context: the character rows of the previous and next sentence and of the heading;
+* lexicon: hits of the stock expressions (:mod:`taxonomy.matching`);
+* one pass over the nonzeros for all heads (15 categories and the stance), then the
+  logistic, Platt calibration and thresholds.
+
+Examples
+--------
+>>> model = FastModel.load("taxonomy/models/taxonomy-default.skops")        # doctest: +SKIP
+>>> proba, stance = model.predict(["d", "d"], [0, 1], ["一是推诿扯皮。", "要坚决整改。"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+
+from .bundle import bundle_path, read_bundle, unpack_strings
+from .fastsegment import FastSegmenter
+from .matching import SCOPES, expression_index, find_hits
+from .split import is_heading
+
+SENTENCE_COLUMNS = ["doc", "sentence_id", "start", "end", "text"]
+OUTPUT_COLUMNS = SENTENCE_COLUMNS + ["labels", "labels_zh", "stance", "check"]
+STANCES = ("problem", "remedy")
+_WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds these runs to one space
+_TOKEN = re.compile(r"(?u)\S+")
+_BITS = 21  # code points (+1) fit in 21 bits: three of them in one uint64 key
+
+
+class Block:
+    """One block of a sparse row-major matrix: per row, sorted columns and float32 values."""
+
+    __slots__ = ("data", "indices", "indptr")
+
+    def __init__(self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray):
+        self.data, self.indices, self.indptr = data, indices, indptr
+
+    @classmethod
+    def from_pairs(cls, rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> "Block":
+        """Counts of each ``(row, col)`` pair, sorted by row then column."""
+        keys, counts = np.unique(rows.astype(np.int64) * n_cols + cols, return_counts=True)
+        indptr = np.searchsorted(keys // n_cols, np.arange(n_rows + 1)) if len(keys) else np.zeros(n_rows + 1, np.int64)
+        return cls(counts.astype(np.float32), keys % n_cols, indptr.astype(np.int64))
+
+    def take(self, rows: np.ndarray, scale: np.float32) -> "Block":
+        """The rows at ``rows`` (-1: an empty row), times ``scale``."""
+        counts = np.diff(self.indptr)
+        lengths = np.where(rows >= 0, counts[np.maximum(rows, 0)], 0)
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        starts = self.indptr[np.maximum(rows, 0)]
+        positions = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
+        return Block(self.data[positions] * scale, self.indices[positions], indptr)
+
+
+def _sequential(block: Block, weights: np.ndarray, acc: np.ndarray, offset: int = 0) -> None:
+    """``acc[r] += sum_k data[k] * weights[offset + col[k]]`` over row r, adding in stored order.
+
+    That is the order of scipy's sparse product (one running sum per row), so the
+    result is bit-for-bit scipy's.
+    """
+    counts = np.diff(block.indptr)
+    if not len(counts) or counts.max() == 0:
+        return
+    order = np.argsort(-counts, kind="stable")
+    starts = block.indptr[:-1][order]
+    active = np.searchsorted(-counts[order], -np.arange(counts.max()), side="left")  # rows with more than k entries
+    for k, n in enumerate(active.tolist()):
+        at = starts[:n] + k
+        acc[order[:n]] += block.data[at].astype(np.float64)[:, None] * weights[offset + block.indices[at]]
+
+
+def _tfidf(block: Block, idf: np.ndarray, sublinear: bool) -> Block:
+    """scikit-learn's TfidfTransformer on float32 counts: ``1 + log``, times idf, L2 row norm."""
+    data = block.data
+    if sublinear:
+        np.log(data, data)
+        data += 1.0
+    data *= idf[block.indices]
+    squares = np.zeros((len(block.indptr) - 1, 1))
+    _sequential(Block(data * data, np.zeros(len(data), dtype=np.int64), block.indptr), np.ones((1, 1)), squares)
+    norms = np.sqrt(squares[:, 0])
+    per_entry = np.repeat(norms, np.diff(block.indptr))
+    keep = per_entry != 0.0
+    data[keep] = (data[keep].astype(np.float64) / per_entry[keep]).astype(np.float32)
+    return block
+
+
+def _expit(values: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-x))`` with the C library's exp, as scipy.special.expit computes it."""
+    exp = math.exp
+    return np.fromiter((1.0 / (1.0 + exp(-x)) if x > -700.0 else 0.0 for x in values.tolist()),
+                       dtype=np.float64, count=len(values))
+
+
+def _platt(scores: np.ndarray, slope_intercept: np.ndarray) -> np.ndarray:
+    slope, intercept = slope_intercept
+    if slope == 1.0 and intercept == 0.0:
+        return scores
+    p = np.clip(scores, 1e-6, 1 - 1e-6)
+    return 1.0 / (1.0 + np.exp(-(slope * np.log(p / (1 - p)) + intercept)))
+
+
+class FastModel:
+    """A trained model read from its inference bundle (see the module doc).
+
+    Attributes
+    ----------
+    categories : list of str
+    thresholds : dict
+    output_columns : list of str
+    """
+
+    def __init__(self, meta: dict, arrays: dict[str, np.ndarray], path: Path | None = None):
+        self.meta, self.path = meta, path
+        self.categories = list(meta["categories"])
+        self._thresholds = arrays["thresholds"]
+        self.thresholds = dict(zip(self.categories, map(float, self._thresholds)))
+        self.output_columns = OUTPUT_COLUMNS + [f"p_{c}" for c in self.categories]
+        self._coef, self._intercept = arrays["coef"], arrays["intercept"]
+        self._learnable, self._constant = arrays["learnable"].astype(bool), arrays["constant"]
+        self._calibration = arrays["calibration"]
+        self._blocks, offset = [], 0
+        for block in meta["blocks"]:
+            name = block["name"]
+            if name == "words":
+                words = unpack_strings(arrays["dictionary_words"], arrays["dictionary_words_offsets"])
+                self._segmenter = FastSegmenter(words, arrays["dictionary_freqs"].tolist(), block["total"], hmm=block["hmm"])
+                self._word_vocab(unpack_strings(arrays["words_terms"], arrays["words_terms_offsets"]), block["ngram_range"])
+                self._word_idf, width = arrays["words_idf"], len(arrays["words_idf"])
+            elif name == "chars":
+                self._char_vocab(unpack_strings(arrays["chars_terms"], arrays["chars_terms_offsets"]), block["ngram_range"])
+                self._char_idf = arrays["chars_idf"]
+                width = len(self._char_idf) * (4 if block["context"] else 1)
+            else:
+                terms = unpack_strings(arrays["lexicon_terms"], arrays["lexicon_terms_offsets"])
+                cats = unpack_strings(arrays["lexicon_term_categories"], arrays["lexicon_term_categories_offsets"])
+                self._lexicon_index = expression_index(tuple(zip(terms, cats)))
+                self._lexicon_columns = {c: i for i, c in enumerate(block["categories"])}
+                width = len(SCOPES) * len(block["categories"])
+            self._blocks.append((block, offset))
+            offset += width
+        if self._coef.size and offset != self._coef.shape[0]:
+            raise ValueError(f"bundle has {self._coef.shape[0]} coefficients for {offset} features")
+
+    @classmethod
+    def load(cls, model_path: str | Path) -> "FastModel":
+        """The bundle beside ``model_path``, checked to belong to it (:func:`taxonomy.bundle.read_bundle`)."""
+        meta, arrays = read_bundle(bundle_path(model_path), model_path=model_path)
+        return cls(meta, arrays, Path(model_path))
+
+    # ------------------------------------------------------------------ vocabularies
+
+    def _word_vocab(self, terms: list[str], ngram_range) -> None:
+        if list(ngram_range) not in ([1, 1], [1, 2]):
+            raise ValueError(f"word n-grams {ngram_range} are not supported")
+        ids: dict[str, int] = {}
+        for term in terms:
+            for token in term.split(" "):
+                ids.setdefault(token, len(ids))
+        self._token_ids, n = ids, len(ids)
+        self._unigram = np.full(n, -1, dtype=np.int64)
+        bigrams = []
+        for index, term in enumerate(terms):
+            parts = term.split(" ")
+            if len(parts) == 1:
+                self._unigram[ids[term]] = index
+            else:
+                bigrams.append((ids[parts[0]] * n + ids[parts[1]], index))
+        bigrams.sort()
+        self._bigram_keys = np.array([k for k, _ in bigrams], dtype=np.int64)
+        self._bigram_index = np.array([i for _, i in bigrams], dtype=np.int64)
+        self._n_words = len(terms)
+
+    def _char_vocab(self, terms: list[str], ngram_range) -> None:
+        self._char_n = tuple(ngram_range)
+        keys = np.array([_key(t) for t in terms], dtype=np.uint64)
+        order = np.argsort(keys)
+        self._char_keys, self._char_index, self._n_chars = keys[order], order.astype(np.int64), len(terms)
+
+    # ------------------------------------------------------------------ features
+
+    def word_block(self, texts: list[str]) -> Block:
+        """Word uni/bigram TF-IDF rows of ``texts`` (float32, as the pipeline's ``words`` block)."""
+        tokens = [_TOKEN.findall(self._segmenter.cut(t)) for t in texts]
+        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+        get = self._token_ids.get
+        ids = np.fromiter((get(t, -1) for row in tokens for t in row), dtype=np.int64, count=int(lengths.sum()))
+        rows = np.repeat(np.arange(len(texts)), lengths)
+        known = ids >= 0
+        uni = np.where(known, self._unigram[np.maximum(ids, 0)], -1)
+        pair = known[:-1] & known[1:] & (rows[:-1] == rows[1:])
+        keys = ids[:-1][pair] * len(self._token_ids) + ids[1:][pair]
+        at = np.minimum(np.searchsorted(self._bigram_keys, keys), max(len(self._bigram_keys) - 1, 0))
+        hit = self._bigram_keys[at] == keys if len(self._bigram_keys) else np.zeros(len(keys), dtype=bool)
+        all_rows = np.concatenate([rows[uni >= 0], rows[:-1][pair][hit]])
+        all_cols = np.concatenate([uni[uni >= 0], self._bigram_index[at[hit]]])
+        block = Block.from_pairs(all_rows, all_cols, len(texts), self._n_words)
+        return _tfidf(block, self._word_idf, self._word_params["sublinear_tf"])
+
+    def char_block(self, texts: list[str]) -> Block:
+        """Character n-gram TF-IDF rows of ``texts`` (as the pipeline's character vectorizer)."""
+        params = self._char_params
+        prepared = [_WHITE_SPACES.sub(" ", t.lower() if params["lowercase"] else t) for t in texts]
+        lengths = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
+        codes = np.frombuffer("".join(prepared).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64) + 1
+        rows = np.repeat(np.arange(len(texts)), lengths)
+        ends = np.repeat(np.cumsum(lengths), lengths)
+        position = np.arange(len(codes))
+        all_rows, all_keys = [], []
+        low, high = self._char_n
+        for n in range(low, high + 1):
+            start = position[position + n <= ends]
+            key = codes[start]
+            for j in range(1, n):
+                key = (key << np.uint64(_BITS)) | codes[start + j]
+            all_rows.append(rows[start])
+            all_keys.append(key)
+        keys, key_rows = np.concatenate(all_keys), np.concatenate(all_rows)
+        at = np.minimum(np.searchsorted(self._char_keys, keys), len(self._char_keys) - 1)
+        hit = self._char_keys[at] == keys
+        block = Block.from_pairs(key_rows[hit], self._char_index[at[hit]], len(texts), self._n_chars)
+        return _tfidf(block, self._char_idf, params["sublinear_tf"])
+
+    def lexicon_block(self, texts: list[str], weight: float) -> Block:
+        """Expression hits per category and scope (as :class:`taxonomy.lexicon.LexiconFeatures`)."""
+        width = len(self._lexicon_columns)
+        offset = {s: k * width for k, s in enumerate(SCOPES)}
+        rows, cols = [], []
+        for r, text in enumerate(texts):
+            for category, scope in find_hits(text, self._lexicon_index):
+                rows.append(r)
+                cols.append(offset[scope] + self._lexicon_columns[category])
+        block = Block.from_pairs(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), len(texts),
+                                 max(len(SCOPES) * width, 1))
+        block.data[:] = np.float32(weight)
+        return block
+
+    # ------------------------------------------------------------------ prediction
+
+    def decision(self, docs, sentence_ids, texts: list[str]) -> np.ndarray:
+        """Log-odds of every head (learnable categories, then stance), shape ``(n, heads)``."""
+        n = len(texts)
+        acc = np.zeros((n, self._coef.shape[1]))
+        for block, offset in self._blocks:
+            name = block["name"]
+            if name == "words":
+                _sequential(self.word_block(texts), self._coef, acc, offset)
+            elif name == "chars":
+                chars = self.char_block(texts)
+                _sequential(chars, self._coef, acc, offset)
+                if block["context"]:
+                    scale = np.float32(block["context_weight"])
+                    for k, index in enumerate(context_positions(docs, sentence_ids, texts), start=1):
+                        _sequential(chars.take(index, scale), self._coef, acc, offset + k * self._n_chars)
+            else:
+                _sequential(self.lexicon_block(texts, block["weight"]), self._coef, acc, offset)
+        return acc + self._intercept
+
+    def predict(self, docs, sentence_ids, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Category probabilities ``(n, categories)`` and stance (``problem``/``remedy``) per sentence."""
+        n = len(texts)
+        proba = np.tile(np.nan_to_num(self._constant, nan=0.0), (n, 1))
+        if n == 0:
+            return proba, np.zeros(0, dtype=object)
+        decision = self.decision(docs, sentence_ids, texts) if self._coef.size else np.zeros((n, 0))
+        for j, k in enumerate(np.flatnonzero(self._learnable)):
+            proba[:, k] = _platt(_expit(decision[:, j]), self._calibration[k])
+        if self.meta["stance_head"]:
+            remedy = _expit(decision[:, -1])
+        else:
+            remedy = np.full(n, 1.0 if self.meta["stance_default"] == "remedy" else 0.0)
+        return proba, np.where(remedy >= 0.5, STANCES[1], STANCES[0])
+
+    @property
+    def _word_params(self) -> dict:
+        return next(b for b, _ in self._blocks if b["name"] == "words")
+
+    @property
+    def _char_params(self) -> dict:
+        return next(b for b, _ in self._blocks if b["name"] == "chars")
+
+
+def _key(term: str) -> int:
+    key = 0
+    for ch in term:
+        key = (key << _BITS) | (ord(ch) + 1)
+    return key
+
+
+def context_positions(docs, sentence_ids, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Previous, next and heading row of each row (-1: none), as :func:`taxonomy.features.context_positions`."""
+    n = len(texts)
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    _, doc_codes = np.unique(np.asarray([str(d) for d in docs], dtype=object), return_inverse=True)
+    order = np.lexsort((np.asarray(sentence_ids), doc_codes))
+    doc_sorted = doc_codes[order]
+    same_prev = np.zeros(n, dtype=bool)
+    same_prev[1:] = doc_sorted[1:] == doc_sorted[:-1]
+    same_next = np.zeros(n, dtype=bool)
+    same_next[:-1] = same_prev[1:]
+    heads = np.fromiter((is_heading(texts[i]) for i in order.tolist()), dtype=bool, count=n)
+    doc_start = np.maximum.accumulate(np.where(same_prev, 0, np.arange(n)))
+    last = np.maximum.accumulate(np.where(heads, np.arange(n), -1))
+    before = np.concatenate([[-1], last[:-1]])
+    result = []
+    for sorted_values in (np.where(same_prev, np.roll(order, 1), -1), np.where(same_next, np.roll(order, -1), -1),
+                          np.where(same_prev & (before >= doc_start), order[np.maximum(before, 0)], -1)):
+        values = np.empty(n, dtype=np.int64)
+        values[order] = sorted_values
+        result.append(values)
+    return tuple(result)
