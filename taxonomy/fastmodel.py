@@ -164,6 +164,12 @@ class FastModel:
         meta, arrays = read_bundle(bundle_path(model_path), model_path=model_path)
         return cls(meta, arrays, Path(model_path))
 
+    def __reduce__(self):
+        """Pickled as its model path: a worker process loads the bundle itself."""
+        if self.path is None:
+            raise TypeError("a FastModel built from arrays cannot be pickled; load it from a model file")
+        return (FastModel.load, (str(self.path),))
+
     # ------------------------------------------------------------------ vocabularies
 
     def _word_vocab(self, terms: list[str], ngram_range) -> None:
