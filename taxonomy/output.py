@@ -202,6 +202,8 @@ def _csv_safe_table(table: pd.DataFrame, changes: Counter) -> pd.DataFrame:
     """``table`` with formula-like text cells escaped for a spreadsheet, counting changes."""
     import pandas as pd
 
+    if table.empty:  # an empty string column sums to '' under pandas 3
+        return table
     out = table
     for column in table.columns:
         values = table[column]

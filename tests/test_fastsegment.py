@@ -1,0 +1,69 @@
+"""rjieba with the model's dictionary segments exactly as the model's jieba tokenizer."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taxonomy.fastsegment import FastSegmenter, ascii_joined
+from taxonomy.segmentation import JiebaSegmenter, cut
+
+from conftest import REPO, SPEECHES
+
+
+def _sentences() -> list[str]:
+    from taxonomy.dataset import read_labelled
+    from taxonomy.documents import sentences_frame
+    from taxonomy.reading import read_document
+
+    texts = [row.text for row in read_labelled(REPO / "data" / "labelled")]
+    for path in SPEECHES:
+        texts += sentences_frame(read_document(path), path.name)["text"].tolist()
+    return texts
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[str]:
+    return _sentences()
+
+
+@pytest.fixture(scope="module")
+def segmenters(corpus):
+    """The compact dictionary learnt on the labelled set and the raw speeches, as jieba and as rjieba."""
+    fitted = JiebaSegmenter().fit(corpus)
+    fast = FastSegmenter(fitted.dictionary_words_.tolist(), fitted.dictionary_freqs_.tolist(), fitted.dictionary_total_)
+    return fitted.tokenizer(), fast
+
+
+def test_same_words_as_jieba_on_labelled_set_and_raw_speeches(corpus, segmenters):
+    jieba_tokenizer, fast = segmenters
+    assert len(corpus) > 10000
+    different = [t for t in corpus if cut(jieba_tokenizer, t) != fast.cut(t)]
+    assert different == []
+
+
+def test_rjieba_alone_differs_on_joined_ascii_runs(segmenters):
+    jieba_tokenizer, fast = segmenters
+    text = "下载5.APP软件，防控COVID-19疫情"
+    assert fast._rust.cut(text, True) != [t for t in jieba_tokenizer.cut(text) if not t.isspace()]
+    assert fast.cut(text) == cut(jieba_tokenizer, text)
+
+
+@pytest.mark.parametrize("text, joined", [
+    ("下载5.APP软件", True), ("COVID-19", True), ("版本v2.0.1", True), ("e-mail", True),
+    ("增长3.5%", False), ("2023年", False), ("a b", False), ("一-二", False), ("……", False),
+])
+def test_ascii_joined(text, joined):
+    assert ascii_joined(text) is joined
+
+
+mixed = st.text(alphabet=st.sampled_from(list("推诿扯皮作风问题干部群众坚决杜绝吃拿卡要的了是在") + list("aZ09.-+#&_% \t　\n")),
+                max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=mixed)
+def test_same_words_as_jieba_on_mixed_text(segmenters, text):
+    jieba_tokenizer, fast = segmenters
+    assert fast.cut(text) == cut(jieba_tokenizer, text)
