@@ -165,7 +165,7 @@ def write_bundle(pipeline, model_path: str | Path, *, overwrite: bool = True) ->
     meta["model_sha256"] = file_digest(model_path)
     arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8).copy()
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)
+    np.savez(buffer, **arrays)  # uncompressed: inflating the coefficients would cost a tenth of a second at every start
     target = bundle_path(model_path)
     write_atomic(target, buffer.getvalue(), overwrite=overwrite)
     return target

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 # jieba's HMM step cuts non-Chinese runs with [a-zA-Z0-9]+(?:\.\d+)?%? and yields any other
 # character alone; jieba-rs keeps runs such as 5.APP together. A run of these characters that
@@ -45,6 +46,34 @@ def ascii_joined(text: str) -> bool:
     return False
 
 
+def rjieba_class():
+    """rjieba's ``Jieba`` class, loaded without running the package's ``__init__``.
+
+    ``import rjieba`` builds a default tokenizer over jieba-rs's own 350,000-word
+    dictionary (about 0.2 s), which labelling never uses: the extension module is
+    loaded by itself and registered as ``rjieba.rjieba``, so a later ``import rjieba``
+    reuses it. Falls back to the plain import when the layout is not the expected one.
+    """
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    if "rjieba.rjieba" not in sys.modules:
+        spec = importlib.util.find_spec("rjieba")
+        folder = Path(spec.submodule_search_locations[0]) if spec and spec.submodule_search_locations else None
+        binaries = [folder / f"rjieba{s}" for s in importlib.machinery.EXTENSION_SUFFIXES] if folder else []
+        binary = next((b for b in binaries if b.is_file()), None)
+        if binary is None:
+            import rjieba
+
+            return rjieba.Jieba
+        loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(binary))
+        module = importlib.util.module_from_spec(importlib.util.spec_from_loader("rjieba.rjieba", loader))
+        loader.exec_module(module)
+        sys.modules["rjieba.rjieba"] = module
+    return sys.modules["rjieba.rjieba"].Jieba
+
+
 class FastSegmenter:
     """Segment sentences into space-separated words as the model's jieba tokenizer does.
 
@@ -59,10 +88,8 @@ class FastSegmenter:
     """
 
     def __init__(self, words: Sequence[str], freqs: Sequence[int], total: int, *, hmm: bool = True):
-        import rjieba
-
         self.words, self.freqs, self.total, self.hmm = list(words), [int(f) for f in freqs], int(total), bool(hmm)
-        self._rust = rjieba.Jieba.empty()
+        self._rust = rjieba_class().empty()
         for word, freq in zip(self.words, self.freqs):
             if freq > 0:
                 self._rust.add_word(word, freq, None)

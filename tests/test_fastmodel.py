@@ -104,3 +104,14 @@ def test_pickles_as_its_path(fast_tiny, tiny_model_path):
 
     again = pickle.loads(pickle.dumps(fast_tiny))
     assert again.path == tiny_model_path and again.categories == fast_tiny.categories
+
+
+def test_numpy_and_scipy_products_are_the_same(fast_tiny, monkeypatch):
+    import taxonomy.fastmodel as fastmodel
+
+    frame = _raw_frame()
+    args = (frame["doc"].tolist(), frame["sentence_id"].to_numpy(), frame["text"].tolist())
+    monkeypatch.setattr(fastmodel, "SCIPY_FROM", 10**9)
+    with_numpy = fast_tiny.decision(*args)
+    monkeypatch.setattr(fastmodel, "SCIPY_FROM", 1)
+    assert np.array_equal(with_numpy, fast_tiny.decision(*args))

@@ -67,3 +67,14 @@ mixed = st.text(alphabet=st.sampled_from(list("推诿扯皮作风问题干部群
 def test_same_words_as_jieba_on_mixed_text(segmenters, text):
     jieba_tokenizer, fast = segmenters
     assert fast.cut(text) == cut(jieba_tokenizer, text)
+
+
+def test_rjieba_loaded_alone_is_the_package_class():
+    import subprocess
+    import sys
+
+    script = ("import sys; from taxonomy.fastsegment import rjieba_class; J = rjieba_class(); "
+              "assert 'rjieba' not in sys.modules; import rjieba; assert rjieba.Jieba is J; print(rjieba.cut('作风建设'))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['作风', '建设']"
