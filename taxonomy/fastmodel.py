@@ -168,6 +168,7 @@ class FastModel:
                 terms = unpack_strings(arrays["lexicon_terms"], arrays["lexicon_terms_offsets"])
                 cats = unpack_strings(arrays["lexicon_term_categories"], arrays["lexicon_term_categories_offsets"])
                 self._lexicon_index = expression_index(tuple(zip(terms, cats)))
+                self._lexicon_keys = np.unique(np.array([_key(k) for k in self._lexicon_index], dtype=np.uint64))
                 self._lexicon_columns = {c: i for i, c in enumerate(block["categories"])}
                 width = len(SCOPES) * len(block["categories"])
             self._blocks.append((block, offset))
@@ -239,11 +240,8 @@ class FastModel:
     def char_block(self, texts: list[str]) -> Block:
         """Character n-gram TF-IDF rows of ``texts`` (as the pipeline's character vectorizer)."""
         params = self._char_params
-        prepared = [_WHITE_SPACES.sub(" ", t.lower() if params["lowercase"] else t) for t in texts]
-        lengths = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
-        codes = np.frombuffer("".join(prepared).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64) + 1
-        rows = np.repeat(np.arange(len(texts)), lengths)
-        ends = np.repeat(np.cumsum(lengths), lengths)
+        codes, rows, _ = _code_points(_prepare_chars(texts, params["lowercase"]))
+        ends = np.cumsum(np.bincount(rows, minlength=len(texts)))[rows]  # where each position's text ends
         position = np.arange(len(codes))
         all_rows, all_keys = [], []
         low, high = self._char_n
@@ -261,15 +259,26 @@ class FastModel:
         return _tfidf(block, self._char_idf, params["sublinear_tf"])
 
     def lexicon_block(self, texts: list[str], weight: float) -> Block:
-        """Expression hits per category and scope (as :class:`taxonomy.lexicon.LexiconFeatures`)."""
+        """Expression hits per category and scope (as :class:`taxonomy.lexicon.LexiconFeatures`).
+
+        The places where an expression may start (its first two characters) are found
+        for the whole batch at once, as integer keys; only those are looked at in Python.
+        """
         width = len(self._lexicon_columns)
         offset = {s: k * width for k, s in enumerate(SCOPES)}
-        rows, cols = [], []
-        for r, text in enumerate(texts):
-            for category, scope in find_hits(text, self._lexicon_index):
-                rows.append(r)
+        codes, rows, starts = _code_points(texts)
+        position = np.flatnonzero(rows[:-1] == rows[1:]) if len(rows) > 1 else np.zeros(0, dtype=np.int64)
+        keys = (codes[position] << np.uint64(_BITS)) | codes[position + 1]
+        at = np.minimum(np.searchsorted(self._lexicon_keys, keys), max(len(self._lexicon_keys) - 1, 0))
+        candidate = position[self._lexicon_keys[at] == keys] if len(self._lexicon_keys) else position[:0]
+        hit_rows, cols = [], []
+        candidate_rows = rows[candidate]
+        for r in np.unique(candidate_rows).tolist():
+            local = (candidate[candidate_rows == r] - starts[r]).tolist()
+            for category, scope in find_hits(texts[r], self._lexicon_index, local):
+                hit_rows.append(r)
                 cols.append(offset[scope] + self._lexicon_columns[category])
-        block = Block.from_pairs(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), len(texts),
+        block = Block.from_pairs(np.array(hit_rows, dtype=np.int64), np.array(cols, dtype=np.int64), len(texts),
                                  max(len(SCOPES) * width, 1))
         block.data[:] = np.float32(weight)
         return block
@@ -317,10 +326,13 @@ class FastModel:
         if n == 0:
             return proba, np.zeros(0, dtype=object)
         decision = self.decision(docs, sentence_ids, texts) if self._coef.size else np.zeros((n, 0))
+        expit = _expit
+        if n >= SCIPY_FROM:
+            from scipy.special import expit  # what scikit-learn uses; the same numbers as _expit
         for j, k in enumerate(np.flatnonzero(self._learnable)):
-            proba[:, k] = _platt(_expit(decision[:, j]), self._calibration[k])
+            proba[:, k] = _platt(expit(decision[:, j]), self._calibration[k])
         if self.meta["stance_head"]:
-            remedy = _expit(decision[:, -1])
+            remedy = expit(decision[:, -1])
         else:
             remedy = np.full(n, 1.0 if self.meta["stance_default"] == "remedy" else 0.0)
         return proba, np.where(remedy >= 0.5, STANCES[1], STANCES[0])
@@ -332,6 +344,26 @@ class FastModel:
     @property
     def _char_params(self) -> dict:
         return next(b for b, _ in self._blocks if b["name"] == "chars")
+
+
+def _prepare_chars(texts: list[str], lowercase: bool) -> list[str]:
+    """Each text as scikit-learn's char analyzer sees it: lowercased, whitespace runs folded to one space.
+
+    Done on the texts joined by NUL (neither cased nor whitespace, so it changes
+    neither rule) in two calls, or text by text when a text holds a NUL itself.
+    """
+    if any("\0" in t for t in texts):
+        return [_WHITE_SPACES.sub(" ", t.lower() if lowercase else t) for t in texts]
+    joined = "\0".join(texts)
+    return _WHITE_SPACES.sub(" ", joined.lower() if lowercase else joined).split("\0") if texts else []
+
+
+def _code_points(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Code points + 1 of all texts (uint64), the row of each, and each row's first position."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64) + 1
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if len(texts) else lengths
+    return codes, np.repeat(np.arange(len(texts)), lengths), starts
 
 
 def _key(term: str) -> int:

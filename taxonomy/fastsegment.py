@@ -24,10 +24,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 # jieba's HMM step cuts non-Chinese runs with [a-zA-Z0-9]+(?:\.\d+)?%? and yields any other
-# character alone; jieba-rs keeps runs such as 5.APP together. A run of these characters that
-# holds one of the joiners and is not a plain number such as 3.5% goes to jieba.
+# character alone; jieba-rs keeps runs such as 5.APP together. A run of these characters with a
+# joiner between two letters or digits that is not a plain number such as 3.5% goes to jieba
+# (a numbered item such as "1.加强" does not: both cut it alike).
 _RUN = re.compile(r"[a-zA-Z0-9+#&._%\-]+")
-_JOINER = re.compile(r"[+#&._%\-]")
+_JOINER = re.compile(r"[a-zA-Z0-9][+#&._%\-]+[a-zA-Z0-9]")  # a joiner between letters or digits
 _PLAIN = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?")
 # A character jieba's dictionary never matches, to pad rjieba's frequency total to jieba's.
 PAD_WORD = "\U000f0000\U000f0001"
@@ -41,7 +42,7 @@ def ascii_joined(text: str) -> bool:
     """
     for match in _RUN.finditer(text):
         run = match.group()
-        if _JOINER.search(run) and not _PLAIN.fullmatch(run) and any(c.isalnum() for c in run):
+        if _JOINER.search(run) and not _PLAIN.fullmatch(run):
             return True
     return False
 

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # Marks that end the scope of a negation or remedy verb: the clause.
@@ -23,6 +24,9 @@ REMEDIES = (
     "破除", "治理", "查处", "整改", "遏制", "根治", "严查", "问责", "清理", "解决", "摒弃", "坚决",
 )
 SCOPES = ("plain", "negated", "remedy")
+_UP_TO_LAST_MARK = re.compile("(?s).*[" + re.escape(CLAUSE_MARKS) + "]")
+_REMEDY = re.compile("|".join(map(re.escape, REMEDIES)))
+_NEGATION = re.compile("|".join(map(re.escape, NEGATIONS)))
 
 
 @lru_cache(maxsize=8)
@@ -36,11 +40,11 @@ def expression_index(terms: tuple[tuple[str, str], ...]) -> dict[str, list[tuple
 
 
 def _scope(text: str, position: int) -> str:
-    start = max(text.rfind(mark, 0, position) for mark in CLAUSE_MARKS) + 1
-    before = text[start:position]
-    if any(cue in before for cue in REMEDIES):
+    last_mark = _UP_TO_LAST_MARK.match(text, 0, position)  # the clause starts after the last mark before
+    before = text[last_mark.end() if last_mark else 0 : position]
+    if _REMEDY.search(before):
         return "remedy"
-    if any(cue in before for cue in NEGATIONS):
+    if _NEGATION.search(before):
         return "negated"
     return "plain"
 
@@ -54,10 +58,14 @@ def expression_hits(text: str, terms) -> list[tuple[str, str]]:
     return find_hits(text, expression_index(tuple(terms)))
 
 
-def find_hits(text: str, index: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
-    """``(category, scope)`` of the expressions of ``index`` (:func:`expression_index`) in ``text``."""
+def find_hits(text: str, index: dict[str, list[tuple[str, str]]], positions=None) -> list[tuple[str, str]]:
+    """``(category, scope)`` of the expressions of ``index`` (:func:`expression_index`) in ``text``.
+
+    ``positions`` (ascending), when given, are the only places where an expression may
+    start: those whose two characters are a key of ``index`` (found in bulk by the caller).
+    """
     found: dict[tuple[str, str], None] = {}
-    for i in range(len(text) - 1):
+    for i in range(len(text) - 1) if positions is None else positions:
         candidates = index.get(text[i : i + 2])
         if candidates:
             for term, category in candidates:

@@ -88,7 +88,7 @@ def test_context_positions_match_the_pipeline():
         assert np.array_equal(a, b)
 
 
-sentence = st.text(alphabet=st.sampled_from(list("一二、是推诿扯皮干部群众坚决杜绝吃拿卡要没有的，。；") + list("aZ9.-% \t")),
+sentence = st.text(alphabet=st.sampled_from(list("一二、是推诿扯皮干部群众坚决杜绝吃拿卡要没有的，。；") + list("aZ9.-% \t") + ["Σ", "İ", "\0", "\n"]),
                    min_size=0, max_size=30)
 
 
@@ -115,3 +115,14 @@ def test_numpy_and_scipy_products_are_the_same(fast_tiny, monkeypatch):
     with_numpy = fast_tiny.decision(*args)
     monkeypatch.setattr(fastmodel, "SCIPY_FROM", 1)
     assert np.array_equal(with_numpy, fast_tiny.decision(*args))
+
+
+@given(texts=st.lists(st.text(alphabet=st.sampled_from(["Σ", "σ", "A", "İ", "a", " ", "\t", "\n", "\0", "推"]), max_size=8),
+                      max_size=5))
+def test_texts_prepared_together_as_one_by_one(texts):
+    import re
+
+    from taxonomy.fastmodel import _prepare_chars
+
+    folded = [re.sub(r"\s\s+", " ", t.lower()) for t in texts]
+    assert _prepare_chars(texts, True) == folded

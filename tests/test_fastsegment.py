@@ -52,7 +52,8 @@ def test_rjieba_alone_differs_on_joined_ascii_runs(segmenters):
 
 @pytest.mark.parametrize("text, joined", [
     ("下载5.APP软件", True), ("COVID-19", True), ("版本v2.0.1", True), ("e-mail", True),
-    ("增长3.5%", False), ("2023年", False), ("a b", False), ("一-二", False), ("……", False),
+    ("增长3.5%", False), ("2023年", False), ("a b", False), ("一-二", False), ("……", False), ("1.加强", False),
+    ("1-2年", True), ("x_y", True), ("ab.c", True),
 ])
 def test_ascii_joined(text, joined):
     assert ascii_joined(text) is joined
