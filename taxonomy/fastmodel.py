@@ -221,7 +221,8 @@ class FastModel:
 
     def word_block(self, texts: list[str]) -> Block:
         """Word uni/bigram TF-IDF rows of ``texts`` (float32, as the pipeline's ``words`` block)."""
-        tokens = [_TOKEN.findall(self._segmenter.cut(t)) for t in texts]
+        words = self._segmenter.raw_tokens  # whitespace tokens vanish in the split, as after jieba's cut
+        tokens = [_TOKEN.findall(" ".join(words(t))) for t in texts]
         lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
         get = self._token_ids.get
         ids = np.fromiter((get(t, -1) for row in tokens for t in row), dtype=np.int64, count=int(lengths.sum()))
@@ -273,9 +274,10 @@ class FastModel:
         candidate = position[self._lexicon_keys[at] == keys] if len(self._lexicon_keys) else position[:0]
         hit_rows, cols = [], []
         candidate_rows = rows[candidate]
-        for r in np.unique(candidate_rows).tolist():
-            local = (candidate[candidate_rows == r] - starts[r]).tolist()
-            for category, scope in find_hits(texts[r], self._lexicon_index, local):
+        bounds = np.flatnonzero(np.diff(candidate_rows)) + 1
+        for group in np.split(candidate, bounds) if len(candidate) else []:
+            r = int(rows[group[0]])
+            for category, scope in find_hits(texts[r], self._lexicon_index, (group - starts[r]).tolist()):
                 hit_rows.append(r)
                 cols.append(offset[scope] + self._lexicon_columns[category])
         block = Block.from_pairs(np.array(hit_rows, dtype=np.int64), np.array(cols, dtype=np.int64), len(texts),

@@ -40,6 +40,8 @@ def ascii_joined(text: str) -> bool:
     >>> ascii_joined("下载5.APP软件"), ascii_joined("增长3.5%，COVID"), ascii_joined("COVID-19")
     (True, False, True)
     """
+    if not _JOINER.search(text):
+        return False
     for match in _RUN.finditer(text):
         run = match.group()
         if _JOINER.search(run) and not _PLAIN.fullmatch(run):
@@ -121,11 +123,15 @@ class FastSegmenter:
             self._jieba = tokenizer
         return self._jieba
 
+    def raw_tokens(self, text: str) -> list[str]:
+        """jieba's tokens of ``text``, whitespace tokens included."""
+        if ascii_joined(text):
+            return list(self._python_tokenizer().cut(text, HMM=self.hmm))
+        return self._rust.cut(text, self.hmm)
+
     def tokens(self, text: str) -> list[str]:
         """The words of ``text``, whitespace dropped."""
-        if ascii_joined(text):
-            return [t for t in self._python_tokenizer().cut(text, HMM=self.hmm) if not t.isspace()]
-        return [t for t in self._rust.cut(text, self.hmm) if not t.isspace()]
+        return [t for t in self.raw_tokens(text) if not t.isspace()]
 
     def cut(self, text: str) -> str:
         """``text`` as space-separated words, exactly as :func:`taxonomy.segmentation.cut` gives it."""
