@@ -149,6 +149,8 @@ class TableWriter:
             column = columns[name]
             if len(column) and isinstance(column[0], str):
                 column = _csv_safe_cells(column, self._csv_changes)
+            elif getattr(column, "dtype", None) is not None and column.dtype.kind == "f":
+                column = column.astype(str)  # pandas writes floats this way
             values.append(column)
         self._csv.writerows(zip(*values))
         self.rows += len(values[0]) if values else 0
