@@ -194,10 +194,10 @@ def label_parts(model, files: list[tuple[str, str]], *, chunk: int = CHUNK_SENTE
             if error is not None:
                 yield Part(doc, path, error=error)
                 continue
-            pieces = list(_chunks(sentences, chunk))
-            for i, (rows, first, count) in enumerate(pieces):
+            n = len(sentences["text"])
+            for rows, first, count in _chunks(sentences, chunk):  # one chunk at a time: bounded memory
                 table = label_columns(model, rows).take(np.arange(first, first + count))
-                yield Part(doc, path, table, final=i == len(pieces) - 1)
+                yield Part(doc, path, table, final=rows["sentence_id"][first + count - 1] == sentences["sentence_id"][n - 1])
             continue
         pending.append((doc, path, sentences))
         size += len(sentences["text"])

@@ -48,7 +48,9 @@ def test_filters_keep_the_rows_the_pipeline_keeps(tiny_model, fast, tmp_path):
 def test_chunks_carry_context_across_their_edges(tiny_model, fast, chunk):
     files = [(doc, str(path)) for doc, path in expand_paths([RAW])]
     whole = pd.concat([p.table.to_frame() for p in fastlabel.label_parts(fast, files, chunk=10**6)], ignore_index=True)
-    chunked = pd.concat([p.table.to_frame() for p in fastlabel.label_parts(fast, files, chunk=chunk)], ignore_index=True)
+    parts = list(fastlabel.label_parts(fast, files, chunk=chunk))
+    assert [p.doc for p in parts if p.final] == [doc for doc, _ in files]  # one last part per speech
+    chunked = pd.concat([p.table.to_frame() for p in parts], ignore_index=True)
     pipeline = pd.concat([p.table for p in labelling.label_parts(tiny_model, files, chunk=chunk)], ignore_index=True)
     pd.testing.assert_frame_equal(chunked, whole)
     pd.testing.assert_frame_equal(chunked, pipeline, check_dtype=False)
