@@ -23,7 +23,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 
@@ -32,105 +31,14 @@ import numpy as np
 from .bundle import bundle_path, read_bundle, unpack_strings
 from .fastsegment import FastSegmenter
 from .matching import SCOPES, expression_index, find_hits
+from .sparserows import BITS, Block, code_points, expit, join, key, platt, prepare_chars, sequential, tfidf
 from .split import is_heading
 
 SENTENCE_COLUMNS = ["doc", "sentence_id", "start", "end", "text"]
 OUTPUT_COLUMNS = SENTENCE_COLUMNS + ["labels", "labels_zh", "stance", "check"]
 STANCES = ("problem", "remedy")
-_WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds these runs to one space
 _TOKEN = re.compile(r"(?u)\S+")
-_BITS = 21  # code points (+1) fit in 21 bits: three of them in one uint64 key
 SCIPY_FROM = 1000
-
-
-class Block:
-    """One block of a sparse row-major matrix: per row, sorted columns and float32 values."""
-
-    __slots__ = ("data", "indices", "indptr")
-
-    def __init__(self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray):
-        self.data, self.indices, self.indptr = data, indices, indptr
-
-    @classmethod
-    def from_pairs(cls, rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> "Block":
-        """Counts of each ``(row, col)`` pair, sorted by row then column."""
-        keys, counts = np.unique(rows.astype(np.int64) * n_cols + cols, return_counts=True)
-        indptr = np.searchsorted(keys // n_cols, np.arange(n_rows + 1)) if len(keys) else np.zeros(n_rows + 1, np.int64)
-        return cls(counts.astype(np.float32), keys % n_cols, indptr.astype(np.int64))
-
-    def take(self, rows: np.ndarray, scale: np.float32) -> "Block":
-        """The rows at ``rows`` (-1: an empty row), times ``scale``."""
-        counts = np.diff(self.indptr)
-        lengths = np.where(rows >= 0, counts[np.maximum(rows, 0)], 0)
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        starts = self.indptr[np.maximum(rows, 0)]
-        positions = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
-        return Block(self.data[positions] * scale, self.indices[positions], indptr)
-
-
-def _sequential(block: Block, weights: np.ndarray, acc: np.ndarray, offset: int = 0) -> None:
-    """``acc[r] += data[k] * weights[offset + col[k]]`` for the entries k of row r, one by one in stored order.
-
-    That is the order of scipy's sparse product (one running sum per row), so the
-    result is bit-for-bit scipy's.
-    """
-    counts = np.diff(block.indptr)
-    if not len(counts) or counts.max() == 0:
-        return
-    order = np.argsort(-counts, kind="stable")
-    starts = block.indptr[:-1][order]
-    active = np.searchsorted(-counts[order], -np.arange(counts.max()), side="left")  # rows with more than k entries
-    for k, n in enumerate(active.tolist()):
-        at = starts[:n] + k
-        acc[order[:n]] += block.data[at].astype(np.float64)[:, None] * weights[offset + block.indices[at]]
-
-
-def _join(blocks: list[tuple[Block, int]], n_rows: int) -> Block:
-    """The blocks side by side (columns shifted by their offsets): each row's entries in block order."""
-    counts = np.array([np.diff(b.indptr) for b, _ in blocks]).reshape(len(blocks), n_rows)
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(counts.sum(axis=0), out=indptr[1:])
-    before = np.cumsum(counts, axis=0) - counts  # entries of earlier blocks in the same row
-    data = np.empty(indptr[-1], dtype=np.float32)
-    indices = np.empty(indptr[-1], dtype=np.int64)
-    for (block, offset), row_counts, earlier in zip(blocks, counts, before):
-        rows = np.repeat(np.arange(n_rows), row_counts)
-        local = np.arange(len(block.data)) - block.indptr[rows]
-        target = indptr[rows] + earlier[rows] + local
-        data[target], indices[target] = block.data, block.indices + offset
-    return Block(data, indices, indptr)
-
-
-def _tfidf(block: Block, idf: np.ndarray, sublinear: bool) -> Block:
-    """scikit-learn's TfidfTransformer on float32 counts: ``1 + log``, times idf, L2 row norm."""
-    data = block.data
-    if sublinear:
-        np.log(data, data)
-        data += 1.0
-    data *= idf[block.indices]
-    squares = np.zeros((len(block.indptr) - 1, 1))
-    _sequential(Block(data * data, np.zeros(len(data), dtype=np.int64), block.indptr), np.ones((1, 1)), squares)
-    norms = np.sqrt(squares[:, 0])
-    per_entry = np.repeat(norms, np.diff(block.indptr))
-    keep = per_entry != 0.0
-    data[keep] = (data[keep].astype(np.float64) / per_entry[keep]).astype(np.float32)
-    return block
-
-
-def _expit(values: np.ndarray) -> np.ndarray:
-    """``1 / (1 + exp(-x))`` with the C library's exp, as scipy.special.expit computes it."""
-    exp = math.exp
-    return np.fromiter((1.0 / (1.0 + exp(-x)) if x > -700.0 else 0.0 for x in values.tolist()),
-                       dtype=np.float64, count=len(values))
-
-
-def _platt(scores: np.ndarray, slope_intercept: np.ndarray) -> np.ndarray:
-    slope, intercept = slope_intercept
-    if slope == 1.0 and intercept == 0.0:
-        return scores
-    p = np.clip(scores, 1e-6, 1 - 1e-6)
-    return 1.0 / (1.0 + np.exp(-(slope * np.log(p / (1 - p)) + intercept)))
 
 
 class FastModel:
@@ -168,7 +76,7 @@ class FastModel:
                 terms = unpack_strings(arrays["lexicon_terms"], arrays["lexicon_terms_offsets"])
                 cats = unpack_strings(arrays["lexicon_term_categories"], arrays["lexicon_term_categories_offsets"])
                 self._lexicon_index = expression_index(tuple(zip(terms, cats)))
-                self._lexicon_keys = np.unique(np.array([_key(k) for k in self._lexicon_index], dtype=np.uint64))
+                self._lexicon_keys = np.unique(np.array([key(k) for k in self._lexicon_index], dtype=np.uint64))
                 self._lexicon_columns = {c: i for i, c in enumerate(block["categories"])}
                 width = len(SCOPES) * len(block["categories"])
             self._blocks.append((block, offset))
@@ -213,7 +121,7 @@ class FastModel:
 
     def _char_vocab(self, terms: list[str], ngram_range) -> None:
         self._char_n = tuple(ngram_range)
-        keys = np.array([_key(t) for t in terms], dtype=np.uint64)
+        keys = np.array([key(t) for t in terms], dtype=np.uint64)
         order = np.argsort(keys)
         self._char_keys, self._char_index, self._n_chars = keys[order], order.astype(np.int64), len(terms)
 
@@ -236,28 +144,28 @@ class FastModel:
         all_rows = np.concatenate([rows[uni >= 0], rows[:-1][pair][hit]])
         all_cols = np.concatenate([uni[uni >= 0], self._bigram_index[at[hit]]])
         block = Block.from_pairs(all_rows, all_cols, len(texts), self._n_words)
-        return _tfidf(block, self._word_idf, self._word_params["sublinear_tf"])
+        return tfidf(block, self._word_idf, self._word_params["sublinear_tf"])
 
     def char_block(self, texts: list[str]) -> Block:
         """Character n-gram TF-IDF rows of ``texts`` (as the pipeline's character vectorizer)."""
         params = self._char_params
-        codes, rows, _ = _code_points(_prepare_chars(texts, params["lowercase"]))
+        codes, rows, _ = code_points(prepare_chars(texts, params["lowercase"]))
         ends = np.cumsum(np.bincount(rows, minlength=len(texts)))[rows]  # where each position's text ends
         position = np.arange(len(codes))
         all_rows, all_keys = [], []
         low, high = self._char_n
         for n in range(low, high + 1):
             start = position[position + n <= ends]
-            key = codes[start]
+            gram = codes[start]
             for j in range(1, n):
-                key = (key << np.uint64(_BITS)) | codes[start + j]
+                gram = (gram << np.uint64(BITS)) | codes[start + j]
             all_rows.append(rows[start])
-            all_keys.append(key)
+            all_keys.append(gram)
         keys, key_rows = np.concatenate(all_keys), np.concatenate(all_rows)
         at = np.minimum(np.searchsorted(self._char_keys, keys), len(self._char_keys) - 1)
         hit = self._char_keys[at] == keys
         block = Block.from_pairs(key_rows[hit], self._char_index[at[hit]], len(texts), self._n_chars)
-        return _tfidf(block, self._char_idf, params["sublinear_tf"])
+        return tfidf(block, self._char_idf, params["sublinear_tf"])
 
     def lexicon_block(self, texts: list[str], weight: float) -> Block:
         """Expression hits per category and scope (as :class:`taxonomy.lexicon.LexiconFeatures`).
@@ -267,9 +175,9 @@ class FastModel:
         """
         width = len(self._lexicon_columns)
         offset = {s: k * width for k, s in enumerate(SCOPES)}
-        codes, rows, starts = _code_points(texts)
+        codes, rows, starts = code_points(texts)
         position = np.flatnonzero(rows[:-1] == rows[1:]) if len(rows) > 1 else np.zeros(0, dtype=np.int64)
-        keys = (codes[position] << np.uint64(_BITS)) | codes[position + 1]
+        keys = (codes[position] << np.uint64(BITS)) | codes[position + 1]
         at = np.minimum(np.searchsorted(self._lexicon_keys, keys), max(len(self._lexicon_keys) - 1, 0))
         candidate = position[self._lexicon_keys[at] == keys] if len(self._lexicon_keys) else position[:0]
         hit_rows, cols = [], []
@@ -310,7 +218,7 @@ class FastModel:
                         blocks.append((chars.take(index, scale), offset + k * self._n_chars))
             else:
                 blocks.append((self.lexicon_block(texts, block["weight"]), offset))
-        joined = _join(blocks, len(texts))
+        joined = join(blocks, len(texts))
         if len(texts) >= SCIPY_FROM:
             from scipy import sparse
 
@@ -318,7 +226,7 @@ class FastModel:
             product = matrix @ self._coef
         else:
             product = np.zeros((len(texts), self._coef.shape[1]))
-            _sequential(joined, self._coef, product)
+            sequential(joined, self._coef, product)
         return product + self._intercept
 
     def predict(self, docs, sentence_ids, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -328,13 +236,13 @@ class FastModel:
         if n == 0:
             return proba, np.zeros(0, dtype=object)
         decision = self.decision(docs, sentence_ids, texts) if self._coef.size else np.zeros((n, 0))
-        expit = _expit
+        logistic = expit
         if n >= SCIPY_FROM:
-            from scipy.special import expit  # what scikit-learn uses; the same numbers as _expit
+            from scipy.special import expit as logistic  # what scikit-learn uses; the same numbers
         for j, k in enumerate(np.flatnonzero(self._learnable)):
-            proba[:, k] = _platt(expit(decision[:, j]), self._calibration[k])
+            proba[:, k] = platt(logistic(decision[:, j]), self._calibration[k])
         if self.meta["stance_head"]:
-            remedy = expit(decision[:, -1])
+            remedy = logistic(decision[:, -1])
         else:
             remedy = np.full(n, 1.0 if self.meta["stance_default"] == "remedy" else 0.0)
         return proba, np.where(remedy >= 0.5, STANCES[1], STANCES[0])
@@ -346,33 +254,6 @@ class FastModel:
     @property
     def _char_params(self) -> dict:
         return next(b for b, _ in self._blocks if b["name"] == "chars")
-
-
-def _prepare_chars(texts: list[str], lowercase: bool) -> list[str]:
-    """Each text as scikit-learn's char analyzer sees it: lowercased, whitespace runs folded to one space.
-
-    Done on the texts joined by NUL (neither cased nor whitespace, so it changes
-    neither rule) in two calls, or text by text when a text holds a NUL itself.
-    """
-    if any("\0" in t for t in texts):
-        return [_WHITE_SPACES.sub(" ", t.lower() if lowercase else t) for t in texts]
-    joined = "\0".join(texts)
-    return _WHITE_SPACES.sub(" ", joined.lower() if lowercase else joined).split("\0") if texts else []
-
-
-def _code_points(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Code points + 1 of all texts (uint64), the row of each, and each row's first position."""
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64) + 1
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if len(texts) else lengths
-    return codes, np.repeat(np.arange(len(texts)), lengths), starts
-
-
-def _key(term: str) -> int:
-    key = 0
-    for ch in term:
-        key = (key << _BITS) | (ord(ch) + 1)
-    return key
 
 
 def context_positions(docs, sentence_ids, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

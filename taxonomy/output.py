@@ -35,10 +35,14 @@ import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import cells
 from .atomic import check_target, temporary_beside
 from .errors import TaxonomyError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMATS = (".csv", ".xlsx", ".jsonl", ".parquet")
 

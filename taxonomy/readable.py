@@ -25,11 +25,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .categories import FAMILIES, load_categories
 from .errors import TaxonomyError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CHECK_MARGIN = 1.5
 ZH_SEPARATOR = "、"

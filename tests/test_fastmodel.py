@@ -122,7 +122,7 @@ def test_numpy_and_scipy_products_are_the_same(fast_tiny, monkeypatch):
 def test_texts_prepared_together_as_one_by_one(texts):
     import re
 
-    from taxonomy.fastmodel import _prepare_chars
+    from taxonomy.sparserows import prepare_chars
 
     folded = [re.sub(r"\s\s+", " ", t.lower()) for t in texts]
-    assert _prepare_chars(texts, True) == folded
+    assert prepare_chars(texts, True) == folded
