@@ -127,7 +127,11 @@ def label(
 
     try:
         if dask is not None:
-            return _label_dask(paths, output, dask, model_path, force)
+            if jobs != 1 or chinese_header:
+                raise TaxonomyError("--dask spreads the work over the cluster's workers and writes Parquet: "
+                                    "--jobs and --chinese-header do not apply")
+            return _label_dask(paths, output, dask, model_path=model_path, overwrite=force, strict=strict,
+                               only_labelled=only_labelled, categories=category)
         resolve_jobs(jobs)
         files = expand_paths(paths)
         if not files:
@@ -161,13 +165,13 @@ def label(
         raise typer.Exit(SKIPPED_EXIT if len(skipped) < len(files) else 2)
 
 
-def _label_dask(paths, output, address: str, model_path, force: bool) -> None:
+def _label_dask(paths, output, address: str, **options) -> None:
     """``taxonomy label --dask``: label on a Dask cluster into a folder of Parquet parts."""
     from .dasklabel import label_dask_at
 
     if output is None:
         raise TaxonomyError("--dask writes Parquet parts: give the output folder with -o")
-    run = label_dask_at(paths, output, address, model_path=model_path, overwrite=force)
+    run = label_dask_at(paths, output, address, **options)
     for path, error in run.skipped:
         typer.echo(f"skipped: {error}", err=True)
     typer.echo(f"wrote {run.sentences} sentences from {run.documents} file(s) to {output}/ ({run.partitions} parts)", err=True)

@@ -59,12 +59,16 @@ def _load(model_path: str):
 _MODELS: dict = {}
 
 
-def label_partition(model_path: str, files: list[tuple[str, str]], target: str) -> dict:
+def label_partition(model_path: str, files: list[tuple[str, str]], target: str, *, only_labelled: bool = False,
+                    categories: tuple[str, ...] = ()) -> dict:
     """Label ``files`` with the model at ``model_path`` and write them to the Parquet file ``target``.
 
-    Runs on a worker; the model is loaded once per worker process. Returns the counts
-    and the skipped files.
+    Runs on a worker; the model is loaded once per worker process. ``only_labelled`` and
+    ``categories`` keep the rows :func:`taxonomy.readable.filter_labels` keeps. Returns
+    the counts and the skipped files.
     """
+    from .readable import filter_labels
+
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -83,7 +87,8 @@ def label_partition(model_path: str, files: list[tuple[str, str]], target: str) 
         if part.error is not None:
             skipped.append((part.path, part.error))
             continue
-        tables.append(part.table.to_frame() if hasattr(part.table, "to_frame") else part.table)
+        table = part.table.to_frame() if hasattr(part.table, "to_frame") else part.table
+        tables.append(filter_labels(table, only_labelled=only_labelled, categories=categories))
         documents += int(part.final)
     frame = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=model.output_columns)
     frame = frame.reindex(columns=model.output_columns)
@@ -99,7 +104,8 @@ def _schema(columns: list[str]):
 
 
 def label_dask(paths, client, output: str | Path, *, model_path: str | Path | None = None,
-               overwrite: bool = False, files_per_partition: int = FILES_PER_PARTITION) -> DaskRun:
+               overwrite: bool = False, files_per_partition: int = FILES_PER_PARTITION, strict: bool = False,
+               only_labelled: bool = False, categories=()) -> DaskRun:
     """Label every speech under ``paths`` on the Dask cluster of ``client`` into the Parquet folder ``output``.
 
     Parameters
@@ -115,6 +121,10 @@ def label_dask(paths, client, output: str | Path, *, model_path: str | Path | No
         The model (default: the default model); workers must see it at this path.
     files_per_partition : int
         Files labelled and written together by one task.
+    strict : bool
+        Fail (and write nothing) when a file cannot be read, instead of skipping it.
+    only_labelled, categories
+        Keep only sentences with a label, or with one of these categories.
 
     Raises
     ------
@@ -141,7 +151,8 @@ def label_dask(paths, client, output: str | Path, *, model_path: str | Path | No
 
         with LocalCluster(threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as own:
             return label_dask(paths, own, output, model_path=model, overwrite=overwrite,
-                              files_per_partition=files_per_partition)
+                              files_per_partition=files_per_partition, strict=strict, only_labelled=only_labelled,
+                              categories=categories)
     import dask.bag as db
 
     staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp"))
@@ -149,13 +160,16 @@ def label_dask(paths, client, output: str | Path, *, model_path: str | Path | No
         groups = [files[i : i + files_per_partition] for i in range(0, len(files), files_per_partition)]
         tasks = [(str(model.resolve()), group, str(staging.resolve() / f"part-{i:05d}.parquet"))
                  for i, group in enumerate(groups)]
-        bag = db.from_sequence(tasks, npartitions=len(tasks)).map(lambda task: label_partition(*task))
+        options = {"only_labelled": only_labelled, "categories": tuple(categories)}
+        bag = db.from_sequence(tasks, npartitions=len(tasks)).map(lambda task: label_partition(*task, **options))
         results = client.compute(bag).result()
         run = DaskRun(partitions=len(tasks))
         for result in results:
             run.sentences += result["sentences"]
             run.documents += result["documents"]
             run.skipped += [tuple(s) for s in result["skipped"]]
+        if run.skipped and strict:
+            raise TaxonomyError(run.skipped[0][1])
         if run.skipped and not run.documents:
             raise TaxonomyError(f"no file could be read: {run.skipped[0][1]}")
         if output.exists():
@@ -166,10 +180,10 @@ def label_dask(paths, client, output: str | Path, *, model_path: str | Path | No
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def label_dask_at(paths, output, address: str, *, model_path=None, overwrite: bool = False) -> DaskRun:
+def label_dask_at(paths, output, address: str, **options) -> DaskRun:
     """:func:`label_dask` on the scheduler at ``address`` (``tcp://host:8786``), or on a new LocalCluster for ``local``."""
     if address == "local":
-        return label_dask(paths, None, output, model_path=model_path, overwrite=overwrite)
+        return label_dask(paths, None, output, **options)
     from distributed import Client
 
     try:
@@ -177,4 +191,4 @@ def label_dask_at(paths, output, address: str, *, model_path=None, overwrite: bo
     except OSError as exc:
         raise TaxonomyError(f"--dask {address}: cannot reach the Dask scheduler ({exc})") from None
     with client:
-        return label_dask(paths, client, output, model_path=model_path, overwrite=overwrite)
+        return label_dask(paths, client, output, **options)

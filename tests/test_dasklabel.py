@@ -68,3 +68,24 @@ def test_cli_dask_against_the_cluster(client, tiny_model_path, local_rows, tmp_p
 def test_cli_dask_needs_an_output_folder(tiny_model_path):
     result = CliRunner().invoke(app, ["label", str(RAW), "--dask", "local", "--model", str(tiny_model_path)])
     assert result.exit_code == 2 and "error: --dask writes Parquet parts" in result.output
+
+
+def test_filters_and_strict(client, tiny_model_path, local_rows, tmp_path):
+    out = tmp_path / "labels"
+    run = label_dask([RAW], client, out, model_path=tiny_model_path, only_labelled=True, categories=["buck_passing"])
+    rows = pd.read_parquet(out)
+    expected = local_rows[local_rows["labels"].str.split("|").map(lambda ids: "buck_passing" in ids)]
+    assert run.sentences == len(rows) == len(expected) > 0
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("一是推诿扯皮。", encoding="utf-8")
+    (folder / "b.pdf").write_bytes(b"not a pdf")
+    with pytest.raises(TaxonomyError, match="b.pdf"):
+        label_dask([folder], client, tmp_path / "strict", model_path=tiny_model_path, strict=True)
+    assert not (tmp_path / "strict").exists()
+
+
+def test_cli_dask_refuses_options_that_do_not_apply(tiny_model_path, tmp_path):
+    result = CliRunner().invoke(app, ["label", str(RAW), "--dask", "local", "--jobs", "2", "-o", str(tmp_path / "x"),
+                                      "--model", str(tiny_model_path)])
+    assert result.exit_code == 2 and "--jobs and --chinese-header do not apply" in result.output
