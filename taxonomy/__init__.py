@@ -9,6 +9,7 @@ The public API::
     model, scores = taxonomy.train(out="models/m.skops")
     figures, table = taxonomy.score(model, "checked.csv", docs="speeches/")   # against hand labels
     freq = taxonomy.frequencies(table, by="doc")  # counts, shares, rates per speech and category
+    run = taxonomy.label_dask(["corpus/"], client, "out/labels")   # on a Dask cluster, Parquet parts
 
 Heavy libraries are imported only when a function that needs them is called.
 """
@@ -26,6 +27,7 @@ __all__ = [
     "check_labelled",
     "TaxonomyModel",
     "TaxonomyError",
+    "label_dask",
 ]
 
 from .categories import load_categories
@@ -50,6 +52,10 @@ def __getattr__(name):
         from .frequency import frequencies
 
         return frequencies
+    if name == "label_dask":
+        from .dasklabel import label_dask
+
+        return label_dask
     if name == "summarise":
         from .report import summarise
 

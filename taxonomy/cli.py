@@ -118,6 +118,10 @@ def label(
     chinese_header: bool = typer.Option(False, "--chinese-header", help="Chinese column labels in .xlsx output."),
     max_file_mb: Optional[float] = MaxFileOption,
     max_sentence_chars: Optional[int] = MaxSentenceOption,
+    dask: Optional[str] = typer.Option(
+        None, "--dask", metavar="ADDRESS",
+        help="Label on a Dask cluster (scheduler address such as tcp://10.0.0.5:8786, or 'local' to start one here); "
+             "-o names a folder that receives Parquet parts."),
 ) -> None:
     """Label every sentence of the speeches: one row per sentence.
 
@@ -128,9 +132,9 @@ def label(
     file was labelled, 2 on an error that stops the run or when no file was readable).
 
     Example: taxonomy label data/raw/000_a0a5117793308a47.txt -o out/labels.xlsx --only-labelled
+    Example: taxonomy label corpus/ --dask tcp://scheduler:8786 -o out/labels/
     """
-    from .labelling import label_stream, label_to_file, resolve_jobs
-    from .model import load_model
+    from .fastlabel import fast_model, resolve_jobs
     from .readable import check_categories, filter_labels
     from .reading import expand_paths
 
@@ -143,12 +147,25 @@ def label(
             progress.console.print(f"skipped: {part.error}", markup=False, highlight=False)
 
     try:
+        if dask is not None:
+            if jobs != 1 or chinese_header:
+                raise TaxonomyError("--dask spreads the work over the cluster's workers and writes Parquet: "
+                                    "--jobs and --chinese-header do not apply")
+            return _label_dask(paths, output, dask, model_path=model_path, overwrite=force, strict=strict,
+                               only_labelled=only_labelled, categories=category)
         resolve_jobs(jobs)
         limits = _limits(max_file_mb, max_sentence_chars)
         files = expand_paths(paths)
         if not files:
             raise TaxonomyError(f"{', '.join(map(str, paths))}: no supported speech files found")
-        model = load_model(model_path)
+        model = fast_model(model_path)  # the inference bundle: no scikit-learn on this path
+        if model is not None:
+            from .fastlabel import label_stream, label_to_file
+        else:
+            from .labelling import label_stream, label_to_file
+            from .model import load_model
+
+            model = load_model(model_path)
         check_categories(category, model.categories)
         with _progress(len(files)) as progress:
             task = progress.add_task("labelling", total=len(files))
@@ -161,12 +178,27 @@ def label(
             else:
                 for part in label_stream(model, files, jobs=jobs, strict=strict, on_document=report, limits=limits):
                     if part.table is not None:
-                        _print_labels(filter_labels(part.table, only_labelled=only_labelled, categories=category))
+                        table = part.table.to_frame() if hasattr(part.table, "to_frame") else part.table
+                        _print_labels(filter_labels(table, only_labelled=only_labelled, categories=category))
     except TaxonomyError as exc:
         _fail(exc)
     if skipped:
         typer.echo(f"{len(skipped)} of {len(files)} file(s) skipped", err=True)
         raise typer.Exit(SKIPPED_EXIT if len(skipped) < len(files) else 2)
+
+
+def _label_dask(paths, output, address: str, **options) -> None:
+    """``taxonomy label --dask``: label on a Dask cluster into a folder of Parquet parts."""
+    from .dasklabel import label_dask_at
+
+    if output is None:
+        raise TaxonomyError("--dask writes Parquet parts: give the output folder with -o")
+    run = label_dask_at(paths, output, address, **options)
+    for path, error in run.skipped:
+        typer.echo(f"skipped: {error}", err=True)
+    typer.echo(f"wrote {run.sentences} sentences from {run.documents} file(s) to {output}/ ({run.partitions} parts)", err=True)
+    if run.skipped:
+        raise typer.Exit(SKIPPED_EXIT)
 
 
 def _print_labels(table) -> None:

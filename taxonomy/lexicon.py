@@ -31,15 +31,11 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .matching import CLAUSE_MARKS, NEGATIONS, REMEDIES, SCOPES, expression_hits  # noqa: F401
+from .matching import expression_index as _index
+from .matching import find_hits as _hits
+
 EXPRESSION_COLUMNS = ("category", "expression", "variants", "notes")
-# Marks that end the scope of a negation or remedy verb: the clause.
-CLAUSE_MARKS = "，。；：！？,;:!?"
-NEGATIONS = ("没有", "没", "未", "不再", "无", "并非", "不是", "减少", "少了", "好转")
-REMEDIES = (
-    "杜绝", "防止", "克服", "纠正", "整治", "纠治", "严禁", "不得", "不能", "不要", "不准", "反对", "力戒",
-    "破除", "治理", "查处", "整改", "遏制", "根治", "严查", "问责", "清理", "解决", "摒弃", "坚决",
-)
-SCOPES = ("plain", "negated", "remedy")
 
 
 @lru_cache(maxsize=1)
@@ -62,46 +58,6 @@ def read_expressions(text: str) -> list[tuple[str, str]]:
             if category and len(form) >= 2:
                 pairs[(form, category)] = None
     return list(pairs)
-
-
-@lru_cache(maxsize=8)
-def _index(terms: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[str, str]]]:
-    """Expressions (two characters or more) grouped by their first two characters, longest first."""
-    index: dict[str, list[tuple[str, str]]] = {}
-    for term, category in sorted(terms, key=lambda tc: (-len(tc[0]), tc)):
-        if len(term) >= 2:
-            index.setdefault(term[:2], []).append((term, category))
-    return index
-
-
-def _scope(text: str, position: int) -> str:
-    start = max(text.rfind(mark, 0, position) for mark in CLAUSE_MARKS) + 1
-    before = text[start:position]
-    if any(cue in before for cue in REMEDIES):
-        return "remedy"
-    if any(cue in before for cue in NEGATIONS):
-        return "negated"
-    return "plain"
-
-
-def expression_hits(text: str, terms) -> list[tuple[str, str]]:
-    """``(category, scope)`` of every expression found in ``text``, in order, without repeats.
-
-    ``scope`` is ``remedy`` when a remedy verb (杜绝, 整治 …) and ``negated`` when a
-    negation (没有, 未 …) stands earlier in the same clause, else ``plain``.
-    """
-    return _hits(text, _index(tuple(terms)))
-
-
-def _hits(text: str, index: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
-    found: dict[tuple[str, str], None] = {}
-    for i in range(len(text) - 1):
-        candidates = index.get(text[i : i + 2])
-        if candidates:
-            for term, category in candidates:
-                if text.startswith(term, i):
-                    found[(category, _scope(text, i))] = None
-    return list(found)
 
 
 class LexiconFeatures(TransformerMixin, BaseEstimator):

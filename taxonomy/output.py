@@ -28,17 +28,21 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 import warnings
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import cells
 from .atomic import check_target, temporary_beside
 from .errors import TaxonomyError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMATS = (".csv", ".xlsx", ".jsonl", ".parquet")
 
@@ -95,7 +99,8 @@ class TableWriter:
         self._tmp = self._target.__enter__()
         if self.format == ".csv":
             self._handle = self._tmp.open("w", encoding="utf-8-sig", newline="")
-            pd.DataFrame(columns=self.columns).to_csv(self._handle, index=False)
+            self._csv = csv.writer(self._handle, lineterminator="\n")  # as pandas writes it
+            self._csv.writerow(self.columns)
         elif self.format == ".jsonl":
             self._handle = self._tmp.open("w", encoding="utf-8")
         elif self.format == ".xlsx":
@@ -131,6 +136,29 @@ class TableWriter:
             self._parquet.write_table(batch.cast(self._schema))
         self.rows += len(table)
 
+    def write_columns(self, columns: Mapping[str, Sequence]) -> None:
+        """Append a table given as equal-length columns (lists or arrays), keyed by name.
+
+        ``.csv`` is written row by row with the csv module, byte for byte as
+        :meth:`write` writes the same table through pandas (floats given as the strings
+        pandas would write, e.g. ``array.astype(str)``); other formats go through pandas.
+        """
+        if self.format != ".csv":
+            import pandas as pd
+
+            self.write(pd.DataFrame({c: columns[c] for c in self.columns}, columns=self.columns))
+            return
+        values = []
+        for name in self.columns:
+            column = columns[name]
+            if len(column) and isinstance(column[0], str):
+                column = _csv_safe_cells(column, self._csv_changes)
+            elif getattr(column, "dtype", None) is not None and column.dtype.kind == "f":
+                column = column.astype(str)  # pandas writes floats this way
+            values.append(column)
+        self._csv.writerows(zip(*values))
+        self.rows += len(values[0]) if values else 0
+
     def __exit__(self, exc_type, exc, tb):
         try:
             if self._handle is not None:
@@ -144,6 +172,7 @@ class TableWriter:
                     self._book.close()
             if self.format == ".parquet":
                 if self._parquet is None and exc_type is None:
+                    import pandas as pd
                     import pyarrow as pa
                     import pyarrow.parquet as pq
 
@@ -177,6 +206,10 @@ _CSV_WARNINGS = {
 
 def _csv_safe_table(table: pd.DataFrame, changes: Counter) -> pd.DataFrame:
     """``table`` with formula-like text cells escaped for a spreadsheet, counting changes."""
+    import pandas as pd
+
+    if table.empty:  # an empty string column sums to '' under pandas 3
+        return table
     out = table
     for column in table.columns:
         values = table[column]
@@ -189,6 +222,16 @@ def _csv_safe_table(table: pd.DataFrame, changes: Counter) -> pd.DataFrame:
             out[column] = values.map(lambda v: cells.csv_safe(v) if isinstance(v, str) else v)
             changes["formula"] += risky
     return out
+
+
+def _csv_safe_cells(column: Sequence, changes: Counter) -> list:
+    """:func:`_csv_safe_table` for one column given as a sequence of cells."""
+    risky = [isinstance(v, str) and cells.looks_like_formula(v) for v in column]
+    changes["long"] += sum(isinstance(v, str) and len(v) > cells.EXCEL_CELL_LIMIT for v in column)
+    if any(risky):
+        changes["formula"] += sum(risky)
+        return [cells.csv_safe(v) if r else v for v, r in zip(column, risky)]
+    return column
 
 
 def _json_default(value):

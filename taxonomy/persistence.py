@@ -184,7 +184,11 @@ def check_pipeline(pipeline: Pipeline, fresh: Pipeline) -> None:
 
 
 def save_pipeline(pipeline: Pipeline, metadata: dict, path: str | Path, *, overwrite: bool = True) -> Path:
-    """Write ``pipeline`` with skops and ``metadata`` as JSON beside it, both atomically."""
+    """Write ``pipeline`` with skops, ``metadata`` as JSON and the inference bundle beside it, atomically.
+
+    The bundle (:mod:`taxonomy.bundle`, ``<name>.bundle.npz``) holds what labelling needs
+    as plain arrays; a pipeline it cannot represent gets none (and an old one is removed).
+    """
     import skops.io as sio
 
     path = Path(path)
@@ -195,6 +199,9 @@ def save_pipeline(pipeline: Pipeline, metadata: dict, path: str | Path, *, overw
         raise TaxonomyError(f"{path}: the model holds types not on the trusted list: {sorted(untrusted)}")
     write_atomic(path, payload, overwrite=overwrite)
     write_atomic(metadata_path(path), json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", overwrite=True)
+    from .bundle import write_bundle
+
+    write_bundle(pipeline, path)  # the inference bundle labelling loads without scikit-learn
     return path
 
 

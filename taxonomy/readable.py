@@ -25,12 +25,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .categories import FAMILIES, load_categories
 from .errors import TaxonomyError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CHECK_MARGIN = 1.5
 ZH_SEPARATOR = "、"
@@ -98,10 +101,13 @@ def check_categories(ids: Iterable[str], known: Sequence[str]) -> list[str]:
 def filter_labels(table: pd.DataFrame, *, only_labelled: bool = False, categories: Sequence[str] = ()) -> pd.DataFrame:
     """The rows of a labelled table with a label (``only_labelled``) or with one of ``categories``.
 
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"labels": ["", "fraud", "formalism|fraud", "formalism"]})
     >>> filter_labels(t, categories=["fraud"]).index.tolist()
     [1, 2]
     """
+    import pandas as pd
+
     labels = table["labels"].fillna("").astype(str)
     keep = pd.Series(True, index=table.index)
     if only_labelled:
@@ -118,6 +124,7 @@ def terminal_table(table: pd.DataFrame, *, title: str | None = None, width: int 
     Columns: sentence id, Chinese category names, stance (问题/整治), ``?`` for a
     sentence to check, and the text cut with ``…`` to the room that is left.
     """
+    import pandas as pd
     from rich.table import Table
 
     names_width = 14
