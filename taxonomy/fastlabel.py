@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import TaxonomyError
+from .runs import LabelRun, resolve_jobs  # noqa: F401 - part of this module's API
 from .normalise import normalise_text
 from .readable import check_categories, chinese_labels, near_threshold
 from .limits import DEFAULT_LIMITS, Limits
@@ -82,31 +83,6 @@ class Part:
     table: Rows | None = None
     error: str | None = None
     final: bool = True
-
-
-@dataclass
-class LabelRun:
-    """What :func:`label_to_file` did: sentences written, speeches labelled, files skipped with why."""
-
-    sentences: int = 0
-    documents: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-
-
-def resolve_jobs(jobs: int) -> int:
-    """Worker processes for ``jobs``: 1 … the number of cores, or -1 for all cores (as in :mod:`taxonomy.labelling`).
-
-    >>> resolve_jobs(1)
-    1
-    """
-    import os
-
-    cores = os.cpu_count() or 1
-    if jobs == -1:
-        return cores
-    if not 1 <= jobs <= cores:
-        raise TaxonomyError(f"--jobs must be between 1 and {cores} (the number of cores) or -1 for all cores, not {jobs}")
-    return jobs
 
 
 def fast_model(model_path: str | Path | None = None):

@@ -23,7 +23,6 @@ Examples
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ import pandas as pd
 
 from .documents import sentences_frame
 from .errors import TaxonomyError
+from .runs import LabelRun, resolve_jobs  # noqa: F401 - part of this module's API
 from .limits import DEFAULT_LIMITS, Limits
 from .output import TableWriter
 from .readable import check_categories, filter_labels
@@ -54,29 +54,6 @@ class LabelledPart:
     table: pd.DataFrame | None = None
     error: str | None = None
     final: bool = True
-
-
-@dataclass
-class LabelRun:
-    """What :func:`label_to_file` did: sentences written, speeches labelled, files skipped with why."""
-
-    sentences: int = 0
-    documents: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-
-
-def resolve_jobs(jobs: int) -> int:
-    """Worker processes for ``jobs``: 1 … the number of cores, or -1 for all cores.
-
-    >>> resolve_jobs(1)
-    1
-    """
-    cores = os.cpu_count() or 1
-    if jobs == -1:
-        return cores
-    if not 1 <= jobs <= cores:
-        raise TaxonomyError(f"--jobs must be between 1 and {cores} (the number of cores) or -1 for all cores, not {jobs}")
-    return jobs
 
 
 def _chunks(frame: pd.DataFrame, size: int) -> Iterator[tuple[pd.DataFrame, int, int]]:
