@@ -204,7 +204,9 @@ def test_one_job_or_one_file_never_starts_workers(tmp_path, monkeypatch):
         return labelling.label_parts(model, files, limits=limits)
 
     monkeypatch.setattr(labelling, "_parallel", parallel)
-    monkeypatch.setattr(labelling.os, "cpu_count", lambda: 4)
+    import taxonomy.runs
+
+    monkeypatch.setattr(taxonomy.runs.os, "cpu_count", lambda: 4)
     files = _speeches(tmp_path / "s", {"a.txt": "甲。", "b.txt": "乙。"})
     docs = [p.doc for p in label_stream(RecordingModel(), files)]
     label_to_file(RecordingModel(), files, tmp_path / "out.csv")
