@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -154,25 +155,36 @@ def char_trigrams(text: str) -> frozenset[str]:
 def near_duplicate_pairs(
     texts: list[str], threshold: float = NEAR_DUPLICATE_JACCARD
 ) -> list[tuple[int, int, float]]:
-    """Index pairs whose character-trigram Jaccard similarity exceeds ``threshold``.
+    """Index pairs ``(i, j, similarity)``, ``i < j``, whose character-trigram Jaccard similarity exceeds ``threshold``.
 
-    Exact duplicates are included (similarity 1.0). Candidates are found through an
-    inverted index of trigrams, so the cost grows with overlap, not with n².
+    Exact duplicates are included (similarity 1.0). Candidates come from prefix
+    filtering: with the trigrams of every text in one order (rarest first), two sets
+    with Jaccard similarity ``>= t`` share one of the first ``n - ceil(t * n) + 1``
+    trigrams of each, so only texts that share such a rare trigram are compared, and
+    the common trigrams (的问题, 干部的 …) never make candidates. Every candidate
+    is then scored exactly.
+
+    >>> near_duplicate_pairs(["有的干部推诿扯皮。", "有的干部推诿扯皮！", "要坚决整改。"], threshold=0.7)
+    [(0, 1, 0.75)]
+    >>> near_duplicate_pairs(["有的干部推诿扯皮。", "有的干部推诿扯皮！"], threshold=0.75)
+    []
     """
     grams = [char_trigrams(t) for t in texts]
+    frequency = Counter(gram for g in grams for gram in g)
     index: dict[str, list[int]] = defaultdict(list)
+    prefixes = []
     for i, g in enumerate(grams):
-        for gram in g:
+        ordered = sorted(g, key=lambda gram: (frequency[gram], gram))
+        length = len(ordered) - math.ceil(threshold * len(ordered) - 1e-9) + 1  # the epsilon only lengthens it
+        prefix = ordered[: max(1, min(length, len(ordered)))]
+        prefixes.append(prefix)
+        for gram in prefix:
             index[gram].append(i)
     pairs = []
-    for i, g in enumerate(grams):
-        shared: Counter = Counter()
-        for gram in g:
-            for j in index[gram]:
-                if j > i:
-                    shared[j] += 1
-        for j, inter in shared.items():
-            union = len(g) + len(grams[j]) - inter
+    for i, prefix in enumerate(prefixes):
+        for j in sorted({j for gram in prefix for j in index[gram] if j > i}):
+            inter = len(grams[i] & grams[j])
+            union = len(grams[i]) + len(grams[j]) - inter
             score = inter / union if union else 1.0
             if score > threshold:
                 pairs.append((i, j, score))

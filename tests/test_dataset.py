@@ -1,6 +1,8 @@
 import csv
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO
 from taxonomy.dataset import char_trigrams, check_labelled, near_duplicate_pairs, split_labels
@@ -122,3 +124,35 @@ def test_provenance_columns_are_kept_and_checked(tmp_path):
         "imported.csv:3: date '1.5.2024' is not YYYY-MM-DD",
         "imported.csv:3: sentence_id 'x' is not a whole number",
     ]
+
+
+def _brute_force_pairs(texts, threshold):
+    grams = [char_trigrams(t) for t in texts]
+    pairs = []
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            union = len(grams[i] | grams[j])
+            score = len(grams[i] & grams[j]) / union if union else 1.0
+            if score > threshold:
+                pairs.append((i, j, score))
+    return pairs
+
+
+@st.composite
+def _variants(draw):
+    """Texts that are edits of one base text, so that near duplicates are common."""
+    base = draw(st.text(alphabet="甲乙丙丁戊己庚辛", min_size=0, max_size=14))
+    texts = []
+    for _ in range(draw(st.integers(0, 6))):
+        chars = list(base)
+        for _ in range(draw(st.integers(0, 2)) if chars else 0):
+            chars[draw(st.integers(0, len(chars) - 1))] = draw(st.sampled_from("甲乙丙丁戊己庚辛壬癸"))
+        texts.append("".join(chars) + draw(st.text(alphabet="壬癸", max_size=2)))
+    return texts
+
+
+@settings(max_examples=300, deadline=None)
+@given(_variants(), st.sampled_from([0.0, 0.3, 0.5, 0.6, 0.75, 0.8, 0.9]))
+@example(["丙庚丙乙辛丙甲乙辛丙", "丙丙丙乙丙丙甲乙辛丙", "丙庚丙乙辛丙甲辛辛丙", "丙庚丙乙辛丙甲乙辛甲"], 0.8)
+def test_near_duplicate_pairs_are_those_of_comparing_every_pair(texts, threshold):
+    assert near_duplicate_pairs(texts, threshold=threshold) == _brute_force_pairs(texts, threshold)
