@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, KFold
 from sklearn.multiclass import OneVsRestClassifier
+from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
 from .categories import STANCES
@@ -79,6 +81,11 @@ def _apply_platt(scores: np.ndarray, slope_intercept: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(slope * _logit(scores) + intercept)))
 
 
+def _fit_categories(model, X, Y: np.ndarray, rows: np.ndarray, columns: np.ndarray):
+    """``model`` fitted on the ``rows`` of ``X`` for the categories ``columns`` of ``Y`` (one task of a fit)."""
+    return model.fit(X[rows], Y[rows][:, columns])
+
+
 def _positive_proba(model, X, k: int) -> np.ndarray:
     """Probability of each of ``k`` labels; a one-label one-vs-rest model answers as binary, (n, 2)."""
     proba = model.predict_proba(X)
@@ -116,6 +123,14 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
     (``problem`` / ``remedy`` / empty per sentence) for the stance head, and
     ``calibrate_on`` (boolean per sentence, default all) for the sentences on which
     probabilities are calibrated and thresholds chosen.
+
+    The category regressions are solved in liblinear's dual form (faster when there
+    are more features than sentences) to a tolerance of 1e-2: against the primal
+    solver at 1e-4 the log-odds move by less than 0.01 on the labelled set, and the
+    cross-validated and real-text figures are unchanged. The final model and the
+    models of the threshold folds are fitted side by side in as many worker processes
+    as joblib's configuration gives (``joblib.parallel_config(n_jobs=...)``,
+    ``taxonomy train --jobs``); the result does not depend on their number.
     """
 
     def __init__(
@@ -133,7 +148,7 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
     def _category_model(self):
         return OneVsRestClassifier(
             LogisticRegression(
-                C=self.C, class_weight=self.class_weight, solver="liblinear", max_iter=1000,
+                C=self.C, class_weight=self.class_weight, solver="liblinear", dual=True, tol=1e-2, max_iter=1000,
                 random_state=self.random_state,
             )
         )
@@ -154,12 +169,14 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
             Y = np.asarray(Y)
             self.categories_ = np.array([str(i) for i in range(Y.shape[1])], dtype=object)
         Y = Y.astype(int)
+        if sparse.issparse(X):  # sorted once here, not in each (possibly read-only, shared) worker copy
+            X = sparse.csr_matrix(X)
+            X = X if X.has_sorted_indices else X.sorted_indices()
         self.classes_ = np.arange(Y.shape[1])
         # a category without positives (or without negatives) cannot be learnt
         self.constant_ = np.where(Y.all(axis=0), 1.0, np.where(Y.any(axis=0), np.nan, 0.0))
         learnable = np.isnan(self.constant_)
         self.learnable_ = learnable
-        self.estimator_ = self._category_model().fit(X, Y[:, learnable]) if learnable.any() else None
 
         thresholds = np.full(Y.shape[1], 0.5)
         self.calibration_ = np.tile([1.0, 0.0], (Y.shape[1], 1))  # (slope, intercept) on the log-odds
@@ -167,17 +184,23 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
         if not on.any():
             on = np.ones(Y.shape[0], dtype=bool)
         folds = self._folds(Y.shape[0], groups) if self.tune_thresholds and learnable.any() else []
+        # the final model and one per fold, fitted side by side (workers from joblib's config)
+        tasks = [(np.arange(Y.shape[0]), learnable)] if learnable.any() else []
+        for train, _ in folds:
+            Yt = Y[train]
+            tasks.append((train, learnable & Yt.any(axis=0) & ~Yt.all(axis=0)))  # a fold may lack a category's positives
+        fitted = Parallel()(
+            delayed(_fit_categories)(self._category_model(), X, Y, rows, columns)
+            for rows, columns in tasks if columns.any()
+        )
+        fitted = iter(fitted)
+        self.estimator_ = next(fitted) if learnable.any() else None
         if folds:
             oof = np.zeros((Y.shape[0], int(learnable.sum())))
-            for train, test in folds:
-                model = clone(self._category_model())
-                Yt = Y[train][:, learnable]
-                ok = Yt.any(axis=0) & ~Yt.all(axis=0)
-                if ok.all():
-                    oof[test] = _positive_proba(model.fit(X[train], Yt), X[test], Yt.shape[1])
-                elif ok.any():  # a fold without positives for some category: fit the others
-                    part = _positive_proba(model.fit(X[train], Yt[:, ok]), X[test], int(ok.sum()))
-                    oof[np.ix_(test, np.flatnonzero(ok))] = part
+            positions = np.cumsum(learnable) - 1  # column of each learnable category in oof
+            for (train, columns), (_, test) in zip(tasks[1:], folds):
+                if columns.any():
+                    oof[np.ix_(test, positions[columns])] = _positive_proba(next(fitted), X[test], int(columns.sum()))
             for j, k in enumerate(np.flatnonzero(learnable)):
                 scores = oof[on, j]
                 if self.calibrate:

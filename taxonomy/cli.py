@@ -382,6 +382,8 @@ def train(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Model file to write (default: the default model)."),
     cv: bool = typer.Option(True, "--cv/--no-cv", help="Print cross-validated scores grouped by source."),
     force: bool = ForceOption,
+    jobs: int = typer.Option(-1, "--jobs", "-j", help="Worker processes for the fits: 1 to the number of cores, "
+                             "-1 = all cores (the model is the same)."),
 ) -> None:
     """Train the model on the labelled data and write it with its metadata (.json).
 
@@ -396,7 +398,7 @@ def train(
     target = out or config.train_model_path()
     try:
         with _stages() as stage:
-            model, scores = train_model(data, target, cv=cv, overwrite=force, progress=stage)
+            model, scores = train_model(data, target, cv=cv, overwrite=force, progress=stage, jobs=jobs)
     except TaxonomyError as exc:
         _fail(exc)
     for key, value in scores.items():

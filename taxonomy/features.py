@@ -102,20 +102,32 @@ class SentenceContextTfidf(TransformerMixin, BaseEstimator):
         self.context = context
         self.context_weight = context_weight
 
-    def fit(self, X, y=None):
-        self.vectorizer_ = TfidfVectorizer(
+    def _vectorizer(self) -> TfidfVectorizer:
+        return TfidfVectorizer(
             analyzer="char",
             ngram_range=tuple(self.ngram_range),
             min_df=self.min_df,
             max_features=self.max_features,
             sublinear_tf=True,
             dtype=np.float32,
-        ).fit(X["text"].astype(str))
+        )
+
+    def fit(self, X, y=None):
+        self.vectorizer_ = self._vectorizer().fit(X["text"].astype(str))
         return self
+
+    def fit_transform(self, X, y=None):
+        """As ``fit(X).transform(X)``, counting the n-grams once."""
+        self.vectorizer_ = self._vectorizer()
+        rows = self.vectorizer_.fit_transform(X["text"].astype(str)).tocsr()
+        rows.sort_indices()  # as transform gives them
+        return self._with_context(rows, X)
 
     def transform(self, X):
         check_is_fitted(self, "vectorizer_")
-        rows = self.vectorizer_.transform(X["text"].astype(str)).tocsr()
+        return self._with_context(self.vectorizer_.transform(X["text"].astype(str)).tocsr(), X)
+
+    def _with_context(self, rows, X):
         if not self.context:
             return rows
         n = rows.shape[0]

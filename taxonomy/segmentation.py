@@ -2,7 +2,8 @@
 
 :class:`JiebaSegmenter` turns sentences into space-separated words. Its compact
 dictionary (learnt in ``fit``) travels with the fitted model as arrays, so a loaded
-model segments without reading jieba's own 350,000-word dictionary. Tokenizers are
+model segments without reading jieba's own 350,000-word dictionary, with rjieba (the
+same words as jieba, see :mod:`taxonomy.fastsegment`). Tokenizers are
 built once per dictionary and kept in a small registry bounded at
 :data:`MAX_TOKENIZERS` (cross-validation builds one per fold).
 
@@ -113,6 +114,23 @@ def compact_tokenizer(key: str, words: np.ndarray, freqs: np.ndarray, total: int
     return tokenizer
 
 
+def fast_segmenter(key: str, words: np.ndarray, freqs: np.ndarray, total: int, *, hmm: bool = True):
+    """rjieba over a compact dictionary (:class:`taxonomy.fastsegment.FastSegmenter`), from the registry.
+
+    It segments exactly as :func:`compact_tokenizer` over the same dictionary
+    (``tests/test_fastsegment.py``), about fifteen times faster.
+    """
+    from .fastsegment import FastSegmenter
+
+    key = f"fast-{key}-{bool(hmm)}"
+    if key in _TOKENIZERS:
+        _TOKENIZERS.move_to_end(key)
+        return _TOKENIZERS[key]
+    segmenter = FastSegmenter(words.tolist(), freqs.tolist(), int(total), hmm=hmm)
+    _remember(key, segmenter)
+    return segmenter
+
+
 def cut(tokenizer, text: str, *, hmm: bool = True) -> str:
     """``text`` as space-separated words (whitespace tokens dropped)."""
     return " ".join(t for t in tokenizer.cut(text, HMM=hmm) if not t.isspace())
@@ -193,7 +211,12 @@ class JiebaSegmenter(TransformerMixin, BaseEstimator):
         return full_tokenizer(self.user_words_)
 
     def transform(self, X):
+        """Every sentence as space-separated words (a compact dictionary segments with rjieba: the same words)."""
         check_is_fitted(self, "user_words_")
-        tokenizer = self.tokenizer()
         hmm = bool(self.hmm)
+        if self.dictionary == "compact":
+            segmenter = fast_segmenter(self.dictionary_key_, self.dictionary_words_, self.dictionary_freqs_,
+                                       self.dictionary_total_, hmm=hmm)
+            return segmenter.cut_many([str(x) for x in X])
+        tokenizer = self.tokenizer()
         return [cut(tokenizer, str(x), hmm=hmm) for x in X]

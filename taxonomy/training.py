@@ -15,6 +15,7 @@ from collections.abc import Callable
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
+import joblib
 import numpy as np
 
 from . import __version__
@@ -22,6 +23,7 @@ from .atomic import check_target
 from .fitting import TrainingData, data_hash, fit_pipeline, load_training_data, training_text
 from .model import TaxonomyModel
 from .pipeline import ModelParams
+from .runs import resolve_jobs
 from .validation import cross_validate, summarise_scores
 
 __all__ = ["train", "library_versions", "TrainingData", "data_hash", "fit_pipeline", "load_training_data", "training_text"]
@@ -48,6 +50,7 @@ def train(
     prevalence: str = "all",
     overwrite: bool = True,
     progress: Callable[[str], None] | None = None,
+    jobs: int = -1,
     **overrides,
 ) -> tuple[TaxonomyModel, dict]:
     """Train on the labelled data, optionally score it by grouped cross-validation, and save.
@@ -68,6 +71,9 @@ def train(
         Replace an existing ``out``; ``False`` refuses before any work is done.
     progress : callable, optional
         Called with the name of each stage as it starts.
+    jobs : int, default -1
+        Worker processes for the per-category fits: 1 to the number of cores, -1 for
+        all cores. The model is the same whatever the number.
 
     Returns
     -------
@@ -78,14 +84,17 @@ def train(
     if out is not None and Path(out).exists():
         check_target(out, overwrite=overwrite)  # refuse before any work is done
     params = ModelParams(**{**(params or ModelParams()).to_dict(), **overrides})
+    jobs = resolve_jobs(jobs)
     say("reading the labelled data")
     data = load_training_data(data_dir)
     scores: dict = {}
-    if cv:
-        say(f"cross-validating ({n_splits} folds grouped by source)")
-        scores = summarise_scores(cross_validate(data, params, n_splits=n_splits, prevalence=prevalence))
-    say(f"fitting on {len(data.Y)} sentences")
-    model = TaxonomyModel(pipeline=fit_pipeline(data, params, prevalence=prevalence))
+    # scikit-learn's one-vs-rest fits (n_jobs=None) take their worker count from joblib's config
+    with joblib.parallel_config(n_jobs=jobs):
+        if cv:
+            say(f"cross-validating ({n_splits} folds grouped by source)")
+            scores = summarise_scores(cross_validate(data, params, n_splits=n_splits, prevalence=prevalence))
+        say(f"fitting on {len(data.Y)} sentences")
+        model = TaxonomyModel(pipeline=fit_pipeline(data, params, prevalence=prevalence))
     model.metadata = {
         "taxonomy_version": __version__,
         "categories": model.categories,

@@ -334,3 +334,36 @@ def test_the_stance_head_uses_its_own_regularisation():
     weak = ProblemClassifier(tune_thresholds=False, stance_C=100.0).fit(X, Y, stance=stance)
     assert np.ptp(strong.predict_stance_proba(X)) < np.ptp(weak.predict_stance_proba(X))
     assert strong.stance_estimator_.solver == "liblinear" and strong.stance_estimator_.random_state == 0
+
+
+def test_fits_in_worker_processes_give_the_same_model():
+    import joblib
+    from scipy import sparse
+
+    X, Y, stance, groups = toy()
+    X = sparse.csr_matrix(X)
+    one = ProblemClassifier().fit(X, Y, groups=groups, stance=stance)
+    with joblib.parallel_config(n_jobs=2):
+        two = ProblemClassifier().fit(X, Y, groups=groups, stance=stance)
+    assert np.array_equal(one.thresholds_, two.thresholds_)
+    assert np.array_equal(one.calibration_, two.calibration_)
+    assert np.array_equal(one.coefficients("a"), two.coefficients("a"))
+    assert np.array_equal(one.predict_proba(X), two.predict_proba(X))
+
+
+def test_unsorted_sparse_input_is_sorted_on_a_copy():
+    from scipy import sparse
+
+    X, Y, stance, groups = toy()
+    X = sparse.csr_matrix(X)
+    # the same matrix with each row's entries stored in another order
+    reversed_rows = sparse.csr_matrix(
+        (np.concatenate([X.data[a:b][::-1] for a, b in zip(X.indptr[:-1], X.indptr[1:])]),
+         np.concatenate([X.indices[a:b][::-1] for a, b in zip(X.indptr[:-1], X.indptr[1:])]), X.indptr.copy()),
+        shape=X.shape)
+    assert not reversed_rows.has_sorted_indices
+    before = reversed_rows.indices.copy()
+    a = ProblemClassifier().fit(reversed_rows, Y, groups=groups, stance=stance)
+    b = ProblemClassifier().fit(X, Y, groups=groups, stance=stance)
+    assert np.array_equal(reversed_rows.indices, before)  # the input is not changed
+    assert np.allclose(a.predict_proba(X), b.predict_proba(X))

@@ -144,6 +144,22 @@ def test_train_and_data_check(tiny_corpus, tmp_path):
     assert "buck_passing" in check.output
 
 
+def test_train_in_worker_processes_gives_the_same_model(tiny_corpus, tmp_path):
+    import os
+
+    import numpy as np
+
+    one, all_cores = tmp_path / "one.skops", tmp_path / "all.skops"
+    assert run("train", "--data", tiny_corpus, "--out", one, "--no-cv", "--jobs", "1").exit_code == 0
+    assert run("train", "--data", tiny_corpus, "--out", all_cores, "--no-cv", "--jobs", "-1").exit_code == 0
+    a, b = (np.load(p.with_name(p.stem + ".bundle.npz")) for p in (one, all_cores))
+    assert sorted(a.files) == sorted(b.files)
+    assert [k for k in a.files if not np.array_equal(a[k], b[k], equal_nan=a[k].dtype.kind == "f")] == ["meta"]  # which names its model file
+    too_many = run("train", "--data", tiny_corpus, "--out", tmp_path / "x.skops", "--no-cv", "--jobs", str((os.cpu_count() or 1) + 1))
+    assert too_many.exit_code == 2 and "--jobs must be between 1 and" in too_many.output
+    assert not (tmp_path / "x.skops").exists()
+
+
 def test_data_check_fails_on_bad_data(tmp_path):
     (tmp_path / "a.csv").write_text("id,source,text,labels,stance\n1,s,好。,nope,problem\n", encoding="utf-8")
     result = run("data", "check", "--data", tmp_path)

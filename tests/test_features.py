@@ -60,3 +60,12 @@ def test_any_subset_of_whole_documents_gets_the_features_it_has_in_the_full_fram
     rnd.shuffle(index)
     part = block.transform(frame.iloc[index]).toarray()
     np.testing.assert_allclose(part, full[index])
+
+
+def test_fit_transform_counts_once_and_gives_exactly_fit_then_transform():
+    a = SentenceContextTfidf(min_df=1).fit(FRAME).transform(FRAME)
+    b = SentenceContextTfidf(min_df=1).fit_transform(FRAME)
+    assert b.has_sorted_indices
+    assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices) and np.array_equal(a.data, b.data)
+    plain = SentenceContextTfidf(min_df=1, context=False)
+    assert plain.fit_transform(FRAME).shape[1] * 4 == b.shape[1]

@@ -74,3 +74,11 @@ def test_tokenizer_registry_is_bounded():
     for i in range(segmentation.MAX_TOKENIZERS + 3):
         JiebaSegmenter(n_common_words=10 + i).fit(SENTENCES).transform(SENTENCES[:1])
     assert len(segmentation._TOKENIZERS) <= segmentation.MAX_TOKENIZERS
+
+
+def test_transform_with_the_compact_dictionary_gives_jiebas_words():
+    texts = SENTENCES + ["下载5.APP软件，扫码率达到99.5%。", "坚决 杜绝\u3000推诿扯皮。"]
+    fitted = JiebaSegmenter().fit(texts)
+    tokenizer = fitted.tokenizer()
+    assert fitted.transform(texts) == [segmentation.cut(tokenizer, t) for t in texts]
+    assert fitted.transform(texts[-2:])[0].startswith("下载 5 . APP")  # jieba's cut, not jieba-rs's 5.APP
