@@ -38,6 +38,7 @@ CHUNK_SENTENCES = 4000
 FILES_PER_TASK = 16
 _WORKER_MODEL = None
 _WORKER_LIMITS = DEFAULT_LIMITS
+_WORKER_CSV = None  # (columns, only_labelled, categories) when the workers format CSV rows themselves
 
 
 @dataclass
@@ -83,6 +84,7 @@ class Part:
     table: Rows | None = None
     error: str | None = None
     final: bool = True
+    csv: tuple[str, int, dict] | None = None  # the rows as CSV text, formatted by a worker: text, rows, escaped cells
 
 
 def fast_model(model_path: str | Path | None = None):
@@ -187,34 +189,54 @@ def label_parts(model, files: list[tuple[str, str]], *, chunk: int = CHUNK_SENTE
         yield from flush()
 
 
-def _init_worker(model, limits: Limits = DEFAULT_LIMITS) -> None:
-    global _WORKER_MODEL, _WORKER_LIMITS
-    _WORKER_MODEL, _WORKER_LIMITS = model, limits
+def _init_worker(model, limits: Limits = DEFAULT_LIMITS, csv_format: tuple | None = None) -> None:
+    global _WORKER_MODEL, _WORKER_LIMITS, _WORKER_CSV
+    _WORKER_MODEL, _WORKER_LIMITS, _WORKER_CSV = model, limits, csv_format
 
 
 def _label_task(files: list[tuple[str, str]]) -> list[Part]:
-    return list(label_parts(_WORKER_MODEL, files, limits=_WORKER_LIMITS))
+    parts = list(label_parts(_WORKER_MODEL, files, limits=_WORKER_LIMITS))
+    if _WORKER_CSV is not None:
+        from collections import Counter
+
+        from .output import csv_rows
+
+        columns, only_labelled, categories = _WORKER_CSV
+        for part in parts:
+            if part.table is not None:
+                changes: Counter = Counter()
+                text, rows = csv_rows(part.table.filter(only_labelled=only_labelled, categories=categories).columns,
+                                      columns, changes)
+                part.table, part.csv = None, (text, rows, dict(changes))
+    return parts
 
 
-def _parallel(model, files: list[tuple[str, str]], jobs: int, limits: Limits = DEFAULT_LIMITS) -> Iterator[Part]:
+def _parallel(model, files: list[tuple[str, str]], jobs: int, limits: Limits = DEFAULT_LIMITS,
+              csv_format: tuple | None = None) -> Iterator[Part]:
     import multiprocessing
 
     tasks = [files[i : i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(min(jobs, len(tasks)), _init_worker, (model, limits)) as pool:
+    with multiprocessing.get_context(method).Pool(min(jobs, len(tasks)), _init_worker, (model, limits, csv_format)) as pool:
         for batch in pool.imap(_label_task, tasks):
             yield from batch
 
 
 def label_stream(model, files: Iterable[tuple[str, Path]], *, jobs: int = 1, strict: bool = False,
-                 on_document: Callable[[Part], None] | None = None, limits: Limits = DEFAULT_LIMITS) -> Iterator[Part]:
-    """As :func:`taxonomy.labelling.label_stream`, with a :class:`taxonomy.fastmodel.FastModel`."""
+                 on_document: Callable[[Part], None] | None = None, limits: Limits = DEFAULT_LIMITS,
+                 csv_format: tuple | None = None) -> Iterator[Part]:
+    """As :func:`taxonomy.labelling.label_stream`, with a :class:`taxonomy.fastmodel.FastModel`.
+
+    With ``csv_format`` (``(columns, only_labelled, categories)``) and more than one job,
+    the workers also filter the rows and format them as CSV (:func:`taxonomy.output.csv_rows`):
+    the parts then carry ``csv`` instead of ``table``, and the parent only writes text.
+    """
     files = [(doc, str(path)) for doc, path in files]
     jobs = resolve_jobs(jobs)
     if jobs == 1 or len(files) <= 1:
         parts = label_parts(model, files, limits=limits)
     else:
-        parts = _parallel(model, files, jobs, limits)
+        parts = _parallel(model, files, jobs, limits, csv_format)
     for part in parts:
         if part.error is not None and strict:
             raise TaxonomyError(part.error)
@@ -233,11 +255,17 @@ def label_to_file(model, files: Iterable[tuple[str, Path]], output: str | Path, 
     categories = check_categories(categories, model.categories)
     run = LabelRun()
     with TableWriter(output, model.output_columns, overwrite=overwrite, chinese_header=chinese_header) as writer:
-        for part in label_stream(model, files, jobs=jobs, strict=strict, on_document=on_document, limits=limits):
+        # with worker processes, rows bound for a .csv are formatted where they are labelled
+        csv_format = (writer.columns, only_labelled, tuple(categories)) if writer.format == ".csv" else None
+        for part in label_stream(model, files, jobs=jobs, strict=strict, on_document=on_document, limits=limits,
+                                 csv_format=csv_format):
             if part.error is not None:
                 run.skipped.append((part.path, part.error))
                 continue
-            writer.write_columns(part.table.filter(only_labelled=only_labelled, categories=categories).columns)
+            if part.csv is not None:
+                writer.write_csv_rows(*part.csv)
+            else:
+                writer.write_columns(part.table.filter(only_labelled=only_labelled, categories=categories).columns)
             run.documents += int(part.final)
         if run.skipped and not run.documents:
             raise TaxonomyError(f"no file could be read: {run.skipped[0][1]}")

@@ -262,7 +262,8 @@ def context_positions(docs, sentence_ids, texts: list[str]) -> tuple[np.ndarray,
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
-    _, doc_codes = np.unique(np.asarray([str(d) for d in docs], dtype=object), return_inverse=True)
+    codes: dict = {}  # documents numbered in order of first appearance: rows of a document stay together
+    doc_codes = np.fromiter((codes.setdefault(str(d), len(codes)) for d in docs), dtype=np.int64, count=n)
     order = np.lexsort((np.asarray(sentence_ids), doc_codes))
     doc_sorted = doc_codes[order]
     same_prev = np.zeros(n, dtype=bool)

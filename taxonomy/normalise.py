@@ -38,6 +38,7 @@ _CJK_PUNCT = "，。！？；：、“”‘’（）《》【】「」『』…
 # or, after any other character (pages that garbled the character itself), letters with
 # at least one tone mark.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN_HINT = re.compile(rf"[(（][a-z{_TONED}ü]")  # where a gloss could start: _PINYIN needs it
 _PINYIN = re.compile(
     rf"(?<=[{_CJK}])[(（][a-z{_TONED}ü]{{1,7}}[)）]"
     rf"|(?<=\S)[(（][a-zü]{{0,6}}[{_TONED}][a-zü]{{0,6}}[)）]"
@@ -49,6 +50,7 @@ _WIDTH_TABLE = {
     cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP_FULLWIDTH
 }
 _WIDTH_TABLE[0x3000] = 0x20  # ideographic space
+_WIDE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_WIDTH_TABLE)) + "]")  # a character to fold
 
 _ASCII_TO_CJK_PUNCT = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 _ASCII_PUNCT_IN_CJK = re.compile(
@@ -79,6 +81,17 @@ _CLUTTER_LINES = [
     )
 ]
 _CLUTTER = re.compile("|".join(f"(?:{p.pattern})" for p in _CLUTTER_LINES))
+# The same test in three parts, so that a line of speech costs little: the patterns that
+# fail on a line's first characters; the file name, only tried on a line with a "."; and
+# the patterns that look through the whole line, only tried on a line that holds one of
+# the words they need (_CLUTTER_HINT). is_clutter_line is exactly _CLUTTER.match.
+_FILE_NAME = _CLUTTER_LINES[10]
+_ANYWHERE = [_CLUTTER_LINES[7], _CLUTTER_LINES[13]]
+_CLUTTER_HINT = re.compile("上传|版权归属|版权所有|侵权|请联系客服|不代表本站观点|欢迎参考|仅供参考|供大家参考")
+_CLUTTER_START = re.compile("|".join(
+    f"(?:{p.pattern})" for p in _CLUTTER_LINES if p is not _FILE_NAME and all(p is not q for q in _ANYWHERE)))
+_CLUTTER_ANYWHERE = re.compile("|".join(f"(?:{p.pattern})" for p in _ANYWHERE))
+_CLUTTER_INLINE_HINT = re.compile("页|精品讲话|精选文档|精选范文|优秀范文|word版|可编辑")  # what _CLUTTER_INLINE needs
 _CLUTTER_INLINE = re.compile(
     r"第\s*\d+\s*页\s*[/,，]?\s*共\s*\d+\s*页|共\s*\d+\s*页\s*第\s*\d+\s*页"
     r"|[，,]?\s*(精品讲话|精选文档|精选范文|优秀范文|word版|可编辑)(?=\s|$)"
@@ -108,7 +121,7 @@ def _garbled():
     return re.compile(rf"\?{cluster}\??|{cluster}\?")
 
 
-_STRANDED_CLAUSE_MARK = re.compile(r"(?<=[。！？；!?;])[，、,]+")
+_STRANDED_CLAUSE_MARK = re.compile(r"([。！？；!?;])[，、,]+")  # replaced by the first group
 
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u2002-\u200b\u3000]+")
 _BREAK_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}]) (?=[{_CJK}{_CJK_PUNCT}])")
@@ -201,7 +214,7 @@ def _t2s():
 
 def strip_pinyin_glosses(text: str) -> str:
     """Remove bracketed pinyin inserted after characters (``設(shè)`` → ``設``)."""
-    return _PINYIN.sub("", text) if "(" in text or "（" in text else text
+    return _PINYIN.sub("", text) if _PINYIN_HINT.search(text) else text
 
 
 def strip_garbled(text: str) -> str:
@@ -221,15 +234,18 @@ def to_simplified(text: str) -> str:
 def fold_width(text: str) -> str:
     """Full-width letters, digits and symbols to half-width; Chinese punctuation in its
     full-width form where ASCII punctuation sits between Chinese characters."""
-    text = text.translate(_WIDTH_TABLE)
+    if _WIDE.search(text):
+        text = text.translate(_WIDTH_TABLE)
     if any(mark in text for mark in _ASCII_TO_CJK_PUNCT):
         text = _ASCII_PUNCT_IN_CJK.sub(lambda m: _ASCII_TO_CJK_PUNCT[m.group(1) or m.group(2)], text)
     return _ASCII_BRACKETS_IN_CJK.sub(r"（\1）", text) if "(" in text else text
 
 
 def is_clutter_line(line: str) -> bool:
-    """True for a line that is web-page clutter rather than part of the speech."""
-    return _CLUTTER.match(line) is not None
+    """True for a line that is web-page clutter rather than part of the speech (``_CLUTTER.match``)."""
+    return (_CLUTTER_START.match(line) is not None
+            or ("." in line and _FILE_NAME.match(line) is not None)
+            or (_CLUTTER_HINT.search(line) is not None and _CLUTTER_ANYWHERE.match(line) is not None))
 
 
 def normalise_text(raw: str) -> str:
@@ -243,7 +259,9 @@ def normalise_text(raw: str) -> str:
         line = _SPACE_RUN.sub(" ", line).strip()
         if not line or is_clutter_line(line):
             continue
-        line = _STRANDED_CLAUSE_MARK.sub("", _CLUTTER_INLINE.sub("", line)).strip()
+        if _CLUTTER_INLINE_HINT.search(line):
+            line = _CLUTTER_INLINE.sub("", line)
+        line = _STRANDED_CLAUSE_MARK.sub(r"\1", line).strip()
         for part in _BREAK_BETWEEN_CJK.split(line):
             part = part.strip()
             if part and not is_clutter_line(part):

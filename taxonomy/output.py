@@ -29,7 +29,9 @@ Examples
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 import sys
 import warnings
 from collections import Counter
@@ -148,16 +150,20 @@ class TableWriter:
 
             self.write(pd.DataFrame({c: columns[c] for c in self.columns}, columns=self.columns))
             return
-        values = []
-        for name in self.columns:
-            column = columns[name]
-            if len(column) and isinstance(column[0], str):
-                column = _csv_safe_cells(column, self._csv_changes)
-            elif getattr(column, "dtype", None) is not None and column.dtype.kind == "f":
-                column = column.astype(str)  # pandas writes floats this way
-            values.append(column)
-        self._csv.writerows(zip(*values))
-        self.rows += len(values[0]) if values else 0
+        text, rows = csv_rows(columns, self.columns, self._csv_changes)
+        self.write_csv_rows(text, rows)
+
+    def write_csv_rows(self, text: str, rows: int, changes: Mapping[str, int] | None = None) -> None:
+        """Append ``rows`` rows already formatted by :func:`csv_rows` (e.g. in a worker process).
+
+        ``changes`` are the cells that :func:`csv_rows` escaped while formatting them, for
+        the file's warnings.
+        """
+        if self.format != ".csv":
+            raise TypeError(f"{self.path}: formatted CSV rows can only go to a .csv file")
+        self._handle.write(text)
+        self._csv_changes.update(changes or {})
+        self.rows += rows
 
     def __exit__(self, exc_type, exc, tb):
         try:
@@ -198,10 +204,39 @@ def write_table(table: pd.DataFrame, path: str | Path, *, overwrite: bool = Fals
     return Path(path)
 
 
+# a cell start (the column's start or after the NUL that joins cells) that looks like a formula
+_FORMULA_ANYWHERE = re.compile(r"(?:^|\x00)\s*[=+\-@]")
+
 _CSV_WARNINGS = {
     "formula": "cell(s) that begin with = + - or @ were escaped with a leading apostrophe",
     "long": f"cell(s) are longer than Excel's {cells.EXCEL_CELL_LIMIT:,} characters: Excel cuts them on opening",
 }
+
+
+def csv_rows(columns: Mapping[str, Sequence], names: Sequence[str], changes: Counter) -> tuple[str, int]:
+    """The rows of a table given as columns, as :meth:`TableWriter.write_columns` writes them to ``.csv``.
+
+    Text cells are made spreadsheet-safe (changes counted in ``changes``); float arrays
+    are written as pandas writes them. Returns the text and the number of rows.
+
+    >>> import numpy as np
+    >>> changes = Counter()
+    >>> csv_rows({"text": ["=1+2", "同志们："], "p": np.array([0.5, 0.25])}, ["text", "p"], changes)
+    ("'=1+2,0.5\\n同志们：,0.25\\n", 2)
+    >>> changes["formula"]
+    1
+    """
+    values = []
+    for name in names:
+        column = columns[name]
+        if len(column) and isinstance(column[0], str):
+            column = _csv_safe_cells(column, changes)
+        elif getattr(column, "dtype", None) is not None and column.dtype.kind == "f":
+            column = _float_strings(column)
+        values.append(column)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(zip(*values))  # as pandas writes it
+    return buffer.getvalue(), len(values[0]) if values else 0
 
 
 def _csv_safe_table(table: pd.DataFrame, changes: Counter) -> pd.DataFrame:
@@ -224,8 +259,40 @@ def _csv_safe_table(table: pd.DataFrame, changes: Counter) -> pd.DataFrame:
     return out
 
 
+_FOUR_PLACES = None  # the strings of 0.0000 … 1.0000, built on first use
+
+
+def _float_strings(column):
+    """Floats as pandas writes them (``array.astype(str)``), looked up when they are four-place probabilities.
+
+    >>> import numpy as np
+    >>> _float_strings(np.array([0.0, 0.0029, 1.0, 0.1234])).tolist()
+    ['0.0', '0.0029', '1.0', '0.1234']
+    >>> _float_strings(np.array([0.5, 1e-07])).tolist()
+    ['0.5', '1e-07']
+    """
+    global _FOUR_PLACES
+    import numpy as np
+
+    with np.errstate(invalid="ignore"):
+        steps = np.rint(column * 1e4)
+        exact = bool(np.all((steps >= 0) & (steps <= 1e4))) and np.array_equal(steps / 1e4, column)
+    if not exact:
+        return column.astype(str)
+    if _FOUR_PLACES is None:
+        _FOUR_PLACES = (np.arange(10001) / 1e4).astype(str)
+    return _FOUR_PLACES[steps.astype(np.int64)]
+
+
 def _csv_safe_cells(column: Sequence, changes: Counter) -> list:
     """:func:`_csv_safe_table` for one column given as a sequence of cells."""
+    try:  # one scan of the whole column finds whether any cell needs a look
+        joined = "\x00".join(column)
+    except TypeError:
+        joined = None
+    if joined is not None:
+        if len(joined) <= cells.EXCEL_CELL_LIMIT and not _FORMULA_ANYWHERE.search(joined):
+            return column
     risky = [isinstance(v, str) and cells.looks_like_formula(v) for v in column]
     changes["long"] += sum(isinstance(v, str) and len(v) > cells.EXCEL_CELL_LIMIT for v in column)
     if any(risky):

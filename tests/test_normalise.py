@@ -1,7 +1,7 @@
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SPEECHES
@@ -314,3 +314,28 @@ def test_a_heading_ending_in_a_comma_is_continued_only_when_long():
     assert reflow("一、要做到，\n抓落实。") == "一、要做到，\n抓落实。"
     assert reflow("一、要做到以下几点要做，\n抓落实。") == "一、要做到以下几点要做，\n抓落实。"  # 12 characters
     assert reflow("一、要做到以下几点要做到，\n抓落实。") == "一、要做到以下几点要做到，抓落实。"  # 13
+
+
+_CLUTTER_WORDS = ["上传", "用户", "作者自行", "版权所有", "仅供参考", "下载", "分享", "首页", ">", "1.", "2、", "报告.docx",
+                  "本站", "页", "第3页共5页", "精品讲话", " ", "：", "同志们", "推诿扯皮", "。", "，", "ID:", "\n"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CLUTTER_WORDS), max_size=8).map("".join))
+def test_clutter_test_in_parts_is_the_combined_pattern(line):
+    from taxonomy.normalise import _CLUTTER
+
+    assert is_clutter_line(line) is (_CLUTTER.match(line) is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="。！？;，、,有的aā(（)）ｂ１％\u3000 ", max_size=12))
+def test_fast_paths_change_nothing(text):
+    import re
+
+    from taxonomy import normalise
+
+    stranded = re.compile(r"(?<=[。！？；!?;])[，、,]+")  # the mark after a sentence end, by lookbehind
+    assert normalise._STRANDED_CLAUSE_MARK.sub(r"\1", text) == stranded.sub("", text)
+    assert strip_pinyin_glosses(text) == normalise._PINYIN.sub("", text)
+    assert (normalise._WIDE.search(text) is None) == (text.translate(normalise._WIDTH_TABLE) == text)
