@@ -7,8 +7,8 @@ order, so that probabilities and labels are identical:
 * words: :class:`taxonomy.fastsegment.FastSegmenter` (rjieba with the model's own
   dictionary), then word uni- and bigrams looked up as token ids against the fixed
   vocabulary;
-* characters: 1–3-grams as integer keys of their code points, looked up with
-  ``searchsorted`` against the fixed vocabulary (no per-n-gram Python loop);
+* characters: 1–3-grams as integer keys of their code points, looked up in a
+  :class:`taxonomy.sparserows.KeyTable` of the fixed vocabulary (no per-n-gram Python loop);
 * both: counts, ``1 + log`` (sublinear tf), idf and L2 norm in float32 as scikit-learn does;
 * context: the character rows of the previous and next sentence and of the heading;
 * lexicon: hits of the stock expressions (:mod:`taxonomy.matching`);
@@ -31,7 +31,7 @@ import numpy as np
 from .bundle import bundle_path, read_bundle, unpack_strings
 from .fastsegment import FastSegmenter
 from .matching import SCOPES, expression_index, find_hits
-from .sparserows import BITS, Block, code_points, expit, join, key, platt, prepare_chars, sequential, tfidf
+from .sparserows import BITS, Block, KeyTable, code_points, expit, join, key, platt, prepare_chars, sequential, tfidf
 from .split import is_heading
 
 SENTENCE_COLUMNS = ["doc", "sentence_id", "start", "end", "text"]
@@ -76,7 +76,8 @@ class FastModel:
                 terms = unpack_strings(arrays["lexicon_terms"], arrays["lexicon_terms_offsets"])
                 cats = unpack_strings(arrays["lexicon_term_categories"], arrays["lexicon_term_categories_offsets"])
                 self._lexicon_index = expression_index(tuple(zip(terms, cats)))
-                self._lexicon_keys = np.unique(np.array([key(k) for k in self._lexicon_index], dtype=np.uint64))
+                starts = np.unique(np.array([key(k) for k in self._lexicon_index], dtype=np.uint64))
+                self._lexicon_starts = KeyTable(starts, np.zeros(len(starts), dtype=np.int64))
                 self._lexicon_columns = {c: i for i, c in enumerate(block["categories"])}
                 width = len(SCOPES) * len(block["categories"])
             self._blocks.append((block, offset))
@@ -114,16 +115,14 @@ class FastModel:
                 self._unigram[ids[term]] = index
             else:
                 bigrams.append((ids[parts[0]] * n + ids[parts[1]], index))
-        bigrams.sort()
-        self._bigram_keys = np.array([k for k, _ in bigrams], dtype=np.int64)
-        self._bigram_index = np.array([i for _, i in bigrams], dtype=np.int64)
+        self._bigrams = KeyTable(np.array([k for k, _ in bigrams], dtype=np.uint64),
+                                 np.array([i for _, i in bigrams], dtype=np.int64))
         self._n_words = len(terms)
 
     def _char_vocab(self, terms: list[str], ngram_range) -> None:
         self._char_n = tuple(ngram_range)
         keys = np.array([key(t) for t in terms], dtype=np.uint64)
-        order = np.argsort(keys)
-        self._char_keys, self._char_index, self._n_chars = keys[order], order.astype(np.int64), len(terms)
+        self._char_table, self._n_chars = KeyTable(keys, np.arange(len(terms))), len(terms)
 
     # ------------------------------------------------------------------ features
 
@@ -138,11 +137,11 @@ class FastModel:
         known = ids >= 0
         uni = np.where(known, self._unigram[np.maximum(ids, 0)], -1)
         pair = known[:-1] & known[1:] & (rows[:-1] == rows[1:])
-        keys = ids[:-1][pair] * len(self._token_ids) + ids[1:][pair]
-        at = np.minimum(np.searchsorted(self._bigram_keys, keys), max(len(self._bigram_keys) - 1, 0))
-        hit = self._bigram_keys[at] == keys if len(self._bigram_keys) else np.zeros(len(keys), dtype=bool)
+        keys = (ids[:-1][pair] * len(self._token_ids) + ids[1:][pair]).astype(np.uint64)
+        bigram = self._bigrams.lookup(keys)
+        hit = bigram >= 0
         all_rows = np.concatenate([rows[uni >= 0], rows[:-1][pair][hit]])
-        all_cols = np.concatenate([uni[uni >= 0], self._bigram_index[at[hit]]])
+        all_cols = np.concatenate([uni[uni >= 0], bigram[hit]])
         block = Block.from_pairs(all_rows, all_cols, len(texts), self._n_words)
         return tfidf(block, self._word_idf, self._word_params["sublinear_tf"])
 
@@ -162,9 +161,9 @@ class FastModel:
             all_rows.append(rows[start])
             all_keys.append(gram)
         keys, key_rows = np.concatenate(all_keys), np.concatenate(all_rows)
-        at = np.minimum(np.searchsorted(self._char_keys, keys), len(self._char_keys) - 1)
-        hit = self._char_keys[at] == keys
-        block = Block.from_pairs(key_rows[hit], self._char_index[at[hit]], len(texts), self._n_chars)
+        column = self._char_table.lookup(keys)
+        hit = column >= 0
+        block = Block.from_pairs(key_rows[hit], column[hit], len(texts), self._n_chars)
         return tfidf(block, self._char_idf, params["sublinear_tf"])
 
     def lexicon_block(self, texts: list[str], weight: float) -> Block:
@@ -178,8 +177,7 @@ class FastModel:
         codes, rows, starts = code_points(texts)
         position = np.flatnonzero(rows[:-1] == rows[1:]) if len(rows) > 1 else np.zeros(0, dtype=np.int64)
         keys = (codes[position] << np.uint64(BITS)) | codes[position + 1]
-        at = np.minimum(np.searchsorted(self._lexicon_keys, keys), max(len(self._lexicon_keys) - 1, 0))
-        candidate = position[self._lexicon_keys[at] == keys] if len(self._lexicon_keys) else position[:0]
+        candidate = position[self._lexicon_starts.lookup(keys) >= 0]
         hit_rows, cols = [], []
         candidate_rows = rows[candidate]
         bounds = np.flatnonzero(np.diff(candidate_rows)) + 1
