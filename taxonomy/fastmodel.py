@@ -23,7 +23,7 @@ Examples
 
 from __future__ import annotations
 
-import re
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +37,6 @@ from .split import is_heading
 SENTENCE_COLUMNS = ["doc", "sentence_id", "start", "end", "text"]
 OUTPUT_COLUMNS = SENTENCE_COLUMNS + ["labels", "labels_zh", "stance", "check"]
 STANCES = ("problem", "remedy")
-_TOKEN = re.compile(r"(?u)\S+")
 SCIPY_FROM = 1000
 
 
@@ -128,11 +127,10 @@ class FastModel:
 
     def word_block(self, texts: list[str]) -> Block:
         """Word uni/bigram TF-IDF rows of ``texts`` (float32, as the pipeline's ``words`` block)."""
-        words = self._segmenter.raw_tokens  # whitespace tokens vanish in the split, as after jieba's cut
-        tokens = [_TOKEN.findall(" ".join(words(t))) for t in texts]
+        tokens = self._segmenter.token_rows(texts)  # whitespace tokens vanish, as in the \S+ token pattern
         lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-        get = self._token_ids.get
-        ids = np.fromiter((get(t, -1) for row in tokens for t in row), dtype=np.int64, count=int(lengths.sum()))
+        ids = np.fromiter(map(self._token_ids.get, chain.from_iterable(tokens), repeat(-1)), dtype=np.int64,
+                          count=int(lengths.sum()))
         rows = np.repeat(np.arange(len(texts)), lengths)
         known = ids >= 0
         uni = np.where(known, self._unigram[np.maximum(ids, 0)], -1)

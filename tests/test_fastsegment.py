@@ -80,3 +80,17 @@ def test_rjieba_loaded_alone_is_the_package_class():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['作风', '建设']"
+
+
+def test_token_rows_in_one_call_are_the_words_of_each_text(corpus, segmenters):
+    _, fast = segmenters
+    texts = corpus + ["", " ", "下载5.APP软件", "行一\n行二", "末尾有回车\r", "\r开头", "COVID-19疫情"]
+    assert fast.token_rows(texts) == [fast.cut(t).split() for t in texts]
+    assert fast.token_rows([]) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(mixed, max_size=6))
+def test_token_rows_on_mixed_text(segmenters, texts):
+    _, fast = segmenters
+    assert fast.token_rows(texts) == [fast.cut(t).split() for t in texts]
