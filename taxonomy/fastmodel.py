@@ -30,7 +30,7 @@ import numpy as np
 
 from .bundle import bundle_path, read_bundle, unpack_strings
 from .fastsegment import FastSegmenter
-from .matching import SCOPES, expression_index, find_hits
+from .matching import SCOPES, expression_index, hits_at
 from .sparserows import BITS, Block, KeyTable, code_points, expit, join, key, platt, prepare_chars, sequential, tfidf
 from .split import is_heading
 
@@ -178,12 +178,12 @@ class FastModel:
         candidate = position[self._lexicon_starts.lookup(keys) >= 0]
         hit_rows, cols = [], []
         candidate_rows = rows[candidate]
-        bounds = np.flatnonzero(np.diff(candidate_rows)) + 1
-        for group in np.split(candidate, bounds) if len(candidate) else []:
-            r = int(rows[group[0]])
-            for category, scope in find_hits(texts[r], self._lexicon_index, (group - starts[r]).tolist()):
-                hit_rows.append(r)
-                cols.append(offset[scope] + self._lexicon_columns[category])
+        ends = starts + np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        places = zip(candidate.tolist(), starts[candidate_rows].tolist(), ends[candidate_rows].tolist(), candidate_rows.tolist())
+        columns = self._lexicon_columns
+        for r, category, scope in hits_at("".join(texts), self._lexicon_index, places):
+            hit_rows.append(r)  # a repeated hit is counted once: the block's values are set below
+            cols.append(offset[scope] + columns[category])
         block = Block.from_pairs(np.array(hit_rows, dtype=np.int64), np.array(cols, dtype=np.int64), len(texts),
                                  max(len(SCOPES) * width, 1))
         block.data[:] = np.float32(weight)

@@ -14,6 +14,7 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 # Marks that end the scope of a negation or remedy verb: the clause.
@@ -30,21 +31,36 @@ _NEGATION = re.compile("|".join(map(re.escape, NEGATIONS)))
 
 
 @lru_cache(maxsize=8)
-def expression_index(terms: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[str, str]]]:
-    """Expressions (two characters or more) grouped by their first two characters, longest first."""
-    index: dict[str, list[tuple[str, str]]] = {}
+def expression_index(terms: tuple[tuple[str, str], ...]) -> dict[str, tuple[tuple[int, dict[str, tuple[str, ...]]], ...]]:
+    """Expressions (two characters or more) grouped by their first two characters.
+
+    Each group holds, longest first, the lengths of its expressions with the
+    expressions of that length and their categories (sorted), so that a place in a
+    text is checked with one lookup per length rather than one comparison per
+    expression.
+
+    >>> expression_index((("推诿扯皮", "buck_passing"), ("推诿", "buck_passing"), ("推诿", "inaction")))
+    {'推诿': ((4, {'推诿扯皮': ('buck_passing',)}), (2, {'推诿': ('buck_passing', 'inaction')}))}
+    """
+    grouped: dict[str, dict[int, dict[str, list[str]]]] = {}
     for term, category in sorted(terms, key=lambda tc: (-len(tc[0]), tc)):
         if len(term) >= 2:
-            index.setdefault(term[:2], []).append((term, category))
-    return index
+            grouped.setdefault(term[:2], {}).setdefault(len(term), {}).setdefault(term, []).append(category)
+    return {key: tuple((length, {t: tuple(c) for t, c in by_term.items()}) for length, by_term in lengths.items())
+            for key, lengths in grouped.items()}
 
 
 def _scope(text: str, position: int) -> str:
-    last_mark = _UP_TO_LAST_MARK.match(text, 0, position)  # the clause starts after the last mark before
-    before = text[last_mark.end() if last_mark else 0 : position]
-    if _REMEDY.search(before):
+    return _scope_within(text, 0, position)
+
+
+def _scope_within(text: str, start: int, position: int) -> str:
+    """The scope of an expression at ``position`` of a sentence that starts at ``start`` of ``text``."""
+    last_mark = _UP_TO_LAST_MARK.match(text, start, position)  # the clause starts after the last mark before
+    clause = last_mark.end() if last_mark else start
+    if _REMEDY.search(text, clause, position):
         return "remedy"
-    if _NEGATION.search(before):
+    if _NEGATION.search(text, clause, position):
         return "negated"
     return "plain"
 
@@ -66,9 +82,36 @@ def find_hits(text: str, index: dict[str, list[tuple[str, str]]], positions=None
     """
     found: dict[tuple[str, str], None] = {}
     for i in range(len(text) - 1) if positions is None else positions:
-        candidates = index.get(text[i : i + 2])
-        if candidates:
-            for term, category in candidates:
-                if text.startswith(term, i):
-                    found[(category, _scope(text, i))] = None
+        groups = index.get(text[i : i + 2])
+        if groups:
+            scope = None
+            for length, terms in groups:
+                categories = terms.get(text[i : i + length])
+                if categories:
+                    scope = scope or _scope(text, i)
+                    for category in categories:
+                        found[(category, scope)] = None
     return list(found)
+
+
+def hits_at(text: str, index: dict, places: Iterable[tuple[int, int, int, object]]) -> Iterator[tuple[object, str, str]]:
+    """``(tag, category, scope)`` of the expressions that start at the given places of ``text``.
+
+    ``text`` holds many sentences one after the other; each place is ``(position,
+    start, end, tag)``: where an expression may start (its first two characters are a
+    key of ``index``) and the bounds of the sentence it is in, which an expression
+    must not cross. Finds per sentence what :func:`find_hits` finds, repeats included.
+
+    >>> index = expression_index((("推诿扯皮", "buck_passing"),))
+    >>> list(hits_at("坚决杜绝推诿扯皮推诿", index, [(4, 0, 8, "a"), (8, 8, 10, "b")]))
+    [('a', 'buck_passing', 'remedy')]
+    """
+    for position, start, end, tag in places:
+        scope = None
+        for length, terms in index[text[position : position + 2]]:
+            if position + length <= end:
+                categories = terms.get(text[position : position + length])
+                if categories:
+                    scope = scope or _scope_within(text, start, position)
+                    for category in categories:
+                        yield tag, category, scope

@@ -41,3 +41,40 @@ def test_given_positions_find_what_a_full_scan_finds(parts):
 def test_hits_with_scope():
     assert expression_hits("没有发现推诿扯皮，坚决杜绝吃拿卡要。", TERMS) == [
         ("buck_passing", "negated"), ("petty_corruption", "remedy")]
+
+
+SHARED = TERMS + [("推诿扯皮问题", "buck_passing"), ("推诿", "inaction"), ("吃拿", "petty_corruption"), ("扯皮", "buck_passing")]
+
+
+def _hits_by_definition(text, terms):
+    """Every term at every place, longest (then alphabetically) first, first sighting kept."""
+    found = {}
+    for i in range(len(text)):
+        for term, category in sorted(terms, key=lambda tc: (-len(tc[0]), tc)):
+            if len(term) >= 2 and text.startswith(term, i):
+                found[(category, _scope_by_definition(text, i))] = None
+    return list(found)
+
+
+@given(st.lists(st.sampled_from(["推诿扯皮", "推诿", "问题", "吃拿卡要", "吃拿", "扯皮", "杜绝", "没有", "，", "。", "干部"]),
+                max_size=12))
+def test_hits_are_every_expression_at_every_place(parts):
+    text = "".join(parts)
+    assert expression_hits(text, SHARED) == _hits_by_definition(text, SHARED)
+
+
+@given(st.lists(st.lists(st.sampled_from(["推诿扯皮", "推诿", "问题", "吃拿卡要", "吃拿", "扯皮", "杜绝", "没有", "，", "。", "推", "诿"]),
+                         max_size=6).map("".join), max_size=5))
+def test_hits_in_sentences_run_together_are_each_sentences_hits(sentences):
+    from taxonomy.matching import hits_at
+
+    index = expression_index(tuple(SHARED))
+    whole, places, start = "".join(sentences), [], 0
+    for k, sentence in enumerate(sentences):
+        places += [(start + i, start, start + len(sentence), k) for i in range(len(sentence) - 1)
+                   if sentence[i : i + 2] in index]
+        start += len(sentence)
+    found = {}
+    for k, category, scope in hits_at(whole, index, places):
+        found.setdefault(k, {})[(category, scope)] = None
+    assert [list(found.get(k, {})) for k in range(len(sentences))] == [find_hits(s, index) for s in sentences]
