@@ -18,6 +18,8 @@ Examples
 >>> meta = extract_metadata("在全市作风建设大会上的讲话\\n时间：2022-11-19\\n同志们：")
 >>> meta["title"], meta["date"]
 ('在全市作风建设大会上的讲话', '2022-11-19')
+>>> extract_metadata("分享\\n2023年在机关作风建设大会上的致辞致辞.docx\\n")["title"]
+'2023年在机关作风建设大会上的致辞'
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ _TITLE_AT = re.compile(rf"在.{{2,50}}?上的?(?:{_SPEECH_WORDS})")
 _TITLE_LINE = re.compile(rf"^.{{2,50}}(?:{_SPEECH_WORDS})(?:（.{{1,20}}）)?$")
 _NOT_TITLE = re.compile(r"下面是|小编|供大家|参考|导语|来源|大小|下载|分享|ID|^同志们|[。！？；，]")
 _FILE_SUFFIX = re.compile(r"\.(docx?|pdf|txt|html?)$", re.IGNORECASE)
+_DOUBLED_ENDING = re.compile(rf"({_SPEECH_WORDS})\1$")  # 致辞致辞: a site's file name repeating the kind
 _DATE_PATTERNS = (
     re.compile(r"(?:时间|日期)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"),
     re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
@@ -80,7 +83,7 @@ def extract_metadata(raw: str) -> dict[str, str | None]:
     head = lines[:HEAD_LINES]
     meta: dict[str, str | None] = dict.fromkeys(FIELDS)
     for line in head:
-        candidate = _FILE_SUFFIX.sub("", line).strip()
+        candidate = _DOUBLED_ENDING.sub(r"\1", _FILE_SUFFIX.sub("", line).strip())
         if _NOT_TITLE.search(candidate):
             match = _TITLE_AT.search(candidate) if "下面是" not in candidate else None
             if match and not re.search(r"[。！？；]", candidate):
