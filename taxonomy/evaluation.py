@@ -127,11 +127,24 @@ def run_evaluation(
     tuning: bool = True,
     learning_curve_points: bool = True,
     log=print,
+    jobs: int = -1,
 ):
     """Run the whole evaluation and write ``evaluation.md`` and ``evaluation.json``.
 
-    Returns the paths of the Markdown and JSON reports.
+    ``jobs`` worker processes fit each model's per-category regressions (1 to the
+    number of cores, -1 for all; the figures do not depend on it). Returns the paths
+    of the Markdown and JSON reports.
     """
+    import joblib
+
+    from .runs import resolve_jobs
+
+    with joblib.parallel_config(n_jobs=resolve_jobs(jobs)):
+        return _run_evaluation(data_dir, out_dir, n_splits=n_splits, baselines=baselines, tuning=tuning,
+                               learning_curve_points=learning_curve_points, log=log)
+
+
+def _run_evaluation(data_dir, out_dir, *, n_splits, baselines, tuning, learning_curve_points, log):
     import json
     import time
     from pathlib import Path

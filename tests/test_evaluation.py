@@ -97,6 +97,24 @@ def test_run_evaluation_writes_both_reports(data, tmp_path):
     assert "## Models and baselines side by side" in md.read_text(encoding="utf-8")
 
 
+def test_run_evaluation_gives_the_same_figures_with_worker_processes(tmp_path):
+    import os
+
+    from taxonomy.errors import TaxonomyError
+
+    directory = tmp_path / "labelled"
+    write_corpus(directory, halves())
+    figures = []
+    for jobs in (1, -1):
+        _, js = run_evaluation(directory, tmp_path / f"reports{jobs}", n_splits=3, baselines=False, tuning=False,
+                               learning_curve_points=False, log=lambda m: None, jobs=jobs)
+        models = json.loads(js.read_text(encoding="utf-8"))["models"]
+        figures.append({name: {k: v for k, v in row.items() if k != "seconds"} for name, row in models.items()})
+    assert figures[0] == figures[1]
+    with pytest.raises(TaxonomyError, match="--jobs must be between"):
+        run_evaluation(directory, tmp_path / "r", jobs=(os.cpu_count() or 1) + 1, log=lambda m: None)
+
+
 def test_scores_on_a_subset_and_expected_counts(data):
     folds = grouped_folds(data.groups, data.Y.to_numpy(), n_splits=3)
     result = cross_validate(data, folds=folds)

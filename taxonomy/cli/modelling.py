@@ -51,6 +51,8 @@ def evaluate(
     random_share: bool = typer.Option(
         False, "--random-share", help="Only score the imported random share (rows with sample=random): grouped-CV "
         "out-of-fold predictions, an unbiased figure on your own speeches; writes random-share.json."),
+    jobs: int = typer.Option(-1, "--jobs", "-j", help="Worker processes for the fits: 1 to the number of cores, "
+                             "-1 = all cores (the figures are the same)."),
 ) -> None:
     """Grouped cross-validation with baselines side by side; writes reports/evaluation.md and .json.
 
@@ -66,7 +68,7 @@ def evaluate(
         with _stages() as stage:
             md_path, _ = run_evaluation(
                 data, out_dir or config.reports_dir(), baselines=baselines, tuning=tuning,
-                learning_curve_points=learning_curve, log=stage,
+                learning_curve_points=learning_curve, log=stage, jobs=jobs,
             )
     except TaxonomyError as exc:
         _fail(exc)
