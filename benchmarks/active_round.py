@@ -1,6 +1,6 @@
 """What one round of suggested labels buys against random ones, simulated on the labelled set.
 
-    python benchmarks/active_round.py                  # 3 seeds, 200 sentences (about 20-30 minutes)
+    python benchmarks/active_round.py                  # 3 seeds, 200 sentences (about 2 minutes on 2 cores)
     python benchmarks/active_round.py --seeds 0 --n 100 # a quick look
 
 Per seed the sources are split by grouped, stratified folds (10 folds: 2 test,
