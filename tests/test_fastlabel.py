@@ -63,6 +63,30 @@ def test_two_jobs_give_the_rows_of_one(fast, tmp_path):
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
 
 
+def test_two_jobs_filter_and_escape_as_one(fast, tmp_path):
+    import warnings
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in sorted(RAW.iterdir())[:3]:
+        shutil.copy(path, folder)
+    (folder / "formula.txt").write_text("=SUM(1,2)有的干部推诿扯皮。\n-有的部门门难进、脸难看、事难办。\n同志们好。\n",
+                                        encoding="utf-8")
+    files = expand_paths([folder])
+    outputs, messages = [], []
+    for jobs in (1, 2):
+        out = tmp_path / f"{jobs}.csv"
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            run = fastlabel.label_to_file(fast, files, out, jobs=jobs, only_labelled=True,
+                                          categories=["buck_passing", "bureaucratism"])
+        outputs.append((out.read_bytes(), run.sentences, run.documents))
+        messages.append(sorted(str(w.message).replace(str(out), "OUT") for w in seen))
+    assert outputs[0] == outputs[1] and messages[0] == messages[1]
+    assert "'=SUM" in outputs[0][0].decode("utf-8-sig") and any("escaped" in m for m in messages[0])
+    assert 0 < outputs[0][1] < 200 and outputs[0][2] == 4
+
+
 def test_unreadable_file_is_skipped_and_reported(fast, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
