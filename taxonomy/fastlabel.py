@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import TaxonomyError
-from .runs import LabelRun, resolve_jobs  # noqa: F401 - part of this module's API
+from .runs import LabelRun, checked_parts, resolve_jobs  # noqa: F401 - part of this module's API
 from .normalise import normalise_text
 from .readable import check_categories, chinese_labels, near_threshold
 from .limits import DEFAULT_LIMITS, Limits
@@ -237,12 +237,7 @@ def label_stream(model, files: Iterable[tuple[str, Path]], *, jobs: int = 1, str
         parts = label_parts(model, files, limits=limits)
     else:
         parts = _parallel(model, files, jobs, limits, csv_format)
-    for part in parts:
-        if part.error is not None and strict:
-            raise TaxonomyError(part.error)
-        if on_document and part.final:
-            on_document(part)
-        yield part
+    yield from checked_parts(parts, strict=strict, on_document=on_document)
 
 
 def label_to_file(model, files: Iterable[tuple[str, Path]], output: str | Path, *, overwrite: bool = False,

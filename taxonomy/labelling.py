@@ -32,7 +32,7 @@ import pandas as pd
 
 from .documents import sentences_frame
 from .errors import TaxonomyError
-from .runs import LabelRun, resolve_jobs  # noqa: F401 - part of this module's API
+from .runs import LabelRun, checked_parts, resolve_jobs  # noqa: F401 - part of this module's API
 from .limits import DEFAULT_LIMITS, Limits
 from .output import TableWriter
 from .readable import check_categories, filter_labels
@@ -174,12 +174,7 @@ def label_stream(
         parts = label_parts(model, files, limits=limits)
     else:
         parts = _parallel(model, files, jobs, limits)
-    for part in parts:
-        if part.error is not None and strict:
-            raise TaxonomyError(part.error)
-        if on_document and part.final:
-            on_document(part)
-        yield part
+    yield from checked_parts(parts, strict=strict, on_document=on_document)
 
 
 def label_to_file(

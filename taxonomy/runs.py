@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .errors import TaxonomyError
@@ -29,3 +30,18 @@ def resolve_jobs(jobs: int) -> int:
     if not 1 <= jobs <= cores:
         raise TaxonomyError(f"--jobs must be between 1 and {cores} (the number of cores) or -1 for all cores, not {jobs}")
     return jobs
+
+
+def checked_parts(parts: Iterable, *, strict: bool = False, on_document: Callable | None = None) -> Iterator:
+    """The parts of a labelling run as they come, for both labelling paths.
+
+    With ``strict`` the first part that carries a read error raises
+    :class:`TaxonomyError`; ``on_document`` is called with the last part of every
+    speech (``part.final``) or its error.
+    """
+    for part in parts:
+        if part.error is not None and strict:
+            raise TaxonomyError(part.error)
+        if on_document and part.final:
+            on_document(part)
+        yield part
