@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, KFold
 from sklearn.multiclass import OneVsRestClassifier
@@ -198,7 +198,7 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
         if folds:
             oof = np.zeros((Y.shape[0], int(learnable.sum())))
             positions = np.cumsum(learnable) - 1  # column of each learnable category in oof
-            for (train, columns), (_, test) in zip(tasks[1:], folds):
+            for (_, columns), (_, test) in zip(tasks[1:], folds):
                 if columns.any():
                     oof[np.ix_(test, positions[columns])] = _positive_proba(next(fitted), X[test], int(columns.sum()))
             for j, k in enumerate(np.flatnonzero(learnable)):
