@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from conftest import RAW, SPEECHES
+from conftest import SPEECHES
 from taxonomy.cli import app
 from test_hostile_reading import a_docx, a_pdf, zip_with
 
