@@ -1,6 +1,7 @@
 """Speed benchmark on distinct sentences: every figure with its ratio to the naive pipeline of the same run.
 
-    python benchmarks/run.py                       # 200,000 sentences (quick, about 15 minutes here)
+    python benchmarks/run.py                       # 200,000 sentences, one round (about 5 minutes on 2 cores)
+    python benchmarks/run.py --rounds 3 --train    # three interleaved rounds (medians), and training
     python benchmarks/run.py --sentences 1000000   # full size
     python benchmarks/run.py --big-file-mb 100     # also one 100 MB speech file
 
