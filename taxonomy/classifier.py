@@ -81,8 +81,10 @@ def _apply_platt(scores: np.ndarray, slope_intercept: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(slope * _logit(scores) + intercept)))
 
 
-def _fit_categories(model, X, Y: np.ndarray, rows: np.ndarray, columns: np.ndarray):
-    """``model`` fitted on the ``rows`` of ``X`` for the categories ``columns`` of ``Y`` (one task of a fit)."""
+def _fit_categories(model, X, Y: np.ndarray, rows: np.ndarray | None, columns: np.ndarray):
+    """``model`` fitted on the ``rows`` of ``X`` (``None``: all) for the categories ``columns`` of ``Y`` (one task of a fit)."""
+    if rows is None:
+        return model.fit(X, Y[:, columns])
     return model.fit(X[rows], Y[rows][:, columns])
 
 
@@ -185,7 +187,7 @@ class ProblemClassifier(ClassifierMixin, BaseEstimator):
             on = np.ones(Y.shape[0], dtype=bool)
         folds = self._folds(Y.shape[0], groups) if self.tune_thresholds and learnable.any() else []
         # the final model and one per fold, fitted side by side (workers from joblib's config)
-        tasks = [(np.arange(Y.shape[0]), learnable)] if learnable.any() else []
+        tasks = [(None, learnable)] if learnable.any() else []
         for train, _ in folds:
             Yt = Y[train]
             tasks.append((train, learnable & Yt.any(axis=0) & ~Yt.all(axis=0)))  # a fold may lack a category's positives
