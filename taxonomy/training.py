@@ -32,7 +32,7 @@ __all__ = ["train", "library_versions", "TrainingData", "data_hash", "fit_pipeli
 def library_versions() -> dict[str, str]:
     """Versions of the libraries that shape the model."""
     versions = {"python": platform.python_version()}
-    for name in ("scikit-learn", "jieba", "numpy", "scipy", "pandas", "skops", "opencc"):
+    for name in ("scikit-learn", "jieba", "rjieba", "numpy", "scipy", "pandas", "skops", "opencc"):
         try:
             versions[name] = importlib_metadata.version(name)
         except importlib_metadata.PackageNotFoundError:

@@ -82,6 +82,33 @@ def test_the_default_model_is_shipped_and_trained_on_the_current_data():
     assert path.stat().st_size < 50 * 1024 * 1024
 
 
+@pytest.mark.slow
+def test_the_shipped_model_is_what_this_code_trains_on_the_committed_data(tmp_path):
+    """Retrain from data/labelled (about 30 s) and compare with the shipped model's bundle."""
+    from taxonomy.pipeline import ModelParams
+    from taxonomy.training import library_versions, train
+
+    meta = json.loads(metadata_path(config.default_model_path()).read_text(encoding="utf-8"))
+    now = library_versions()
+    other = sorted(k for k in ("scikit-learn", "numpy", "scipy", "jieba") if meta["libraries"].get(k) != now.get(k))
+    if other:
+        pytest.skip(f"the shipped model was trained with other versions of {', '.join(other)}")
+    out = tmp_path / "retrained.skops"
+    train(REPO / "data" / "labelled", out, cv=False, params=ModelParams.from_dict(meta["params"]),
+          prevalence=meta["prevalence"])
+    shipped = np.load(config.default_model_path().with_name("taxonomy-default.bundle.npz"))
+    retrained = np.load(out.with_name("retrained.bundle.npz"))
+    assert sorted(shipped.files) == sorted(retrained.files)
+    for key in shipped.files:
+        if key == "meta":  # names its own model file
+            continue
+        a, b = shipped[key], retrained[key]
+        if a.dtype.kind == "f":
+            assert np.allclose(a, b, rtol=1e-6, atol=1e-9, equal_nan=True), key
+        else:
+            assert np.array_equal(a, b), key
+
+
 def test_default_model_labels_a_clear_case():
     model = load_model()
     table = model.label_text("有的干部遇到矛盾绕道走，碰到问题向上推。今年全市生产总值增长百分之六。")
