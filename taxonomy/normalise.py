@@ -85,8 +85,8 @@ _CLUTTER = re.compile("|".join(f"(?:{p.pattern})" for p in _CLUTTER_LINES))
 # fail on a line's first characters; the file name, only tried on a line with a "."; and
 # the patterns that look through the whole line, only tried on a line that holds one of
 # the words they need (_CLUTTER_HINT). is_clutter_line is exactly _CLUTTER.match.
-_FILE_NAME = _CLUTTER_LINES[10]
-_ANYWHERE = [_CLUTTER_LINES[7], _CLUTTER_LINES[13]]
+_FILE_NAME = next(p for p in _CLUTTER_LINES if p.pattern.startswith(r"^\S+\."))
+_ANYWHERE = [p for p in _CLUTTER_LINES if p.pattern.startswith(".*")]
 _CLUTTER_HINT = re.compile("上传|版权归属|版权所有|侵权|请联系客服|不代表本站观点|欢迎参考|仅供参考|供大家参考")
 _CLUTTER_START = re.compile("|".join(
     f"(?:{p.pattern})" for p in _CLUTTER_LINES if p is not _FILE_NAME and all(p is not q for q in _ANYWHERE)))
